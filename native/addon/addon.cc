@@ -1,0 +1,46 @@
+// Module entry: per-environment state, backend(), and each op family's functions.
+#include <string>
+
+#include "glue.h"
+#include "state.h"
+
+namespace losskit {
+namespace {
+
+Napi::Value Backend(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("isa", active_kernels().isa);
+  o.Set("best", best_isa());
+  Napi::Array list = Napi::Array::New(env);
+  std::string s = supported_isas();
+  size_t start = 0, i = 0;
+  while (start <= s.size()) {
+    size_t end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    list.Set(i++, s.substr(start, end - start));
+    start = end + 1;
+  }
+  o.Set("supported", list);
+  return o;
+}
+
+}  // namespace
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  State* st = new State();
+  Napi::Float64Array stats = Napi::Float64Array::New(env, 4);
+  st->stats = stats.Data();
+  st->stats_ref = Napi::Persistent(stats);
+  env.SetInstanceData<State>(st);  // deleted with the environment (worker exit)
+  exports.Set("stats", stats);
+  exports.Set("backend", Napi::Function::New(env, Backend, "backend"));
+  RegisterClassification(env, exports);
+  return exports;
+}
+
+}  // namespace losskit
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return losskit::Init(env, exports); }
+
+NODE_API_MODULE(losskit_addon, InitModule)

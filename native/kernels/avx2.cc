@@ -1,0 +1,29 @@
+// avx2 kernels: the generic SIMD code instantiated with this instruction set's vector traits.
+// Only this file is compiled with the ISA's -m flags; everything it defines is in its own
+// namespace, so no inline function compiled for avx2 can be picked by the linker for another path.
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+#include "kernels.h"
+
+namespace losskit {
+namespace avx2 {
+#include "vec_avx2.h"
+#include "simd_math.h"
+#include "classification_simd.inl"
+}  // namespace avx2
+
+void fill_avx2(KernelTable& t) noexcept {
+  t.isa = "avx2";
+  avx2::fill_classification(t.cls_f32);
+  avx2::fill_classification(t.cls_f64);
+}
+
+}  // namespace losskit
+
+#endif  // x86-64

@@ -1,0 +1,29 @@
+// avx512 kernels: the generic SIMD code instantiated with this instruction set's vector traits.
+// Only this file is compiled with the ISA's -m flags; everything it defines is in its own
+// namespace, so no inline function compiled for avx512 can be picked by the linker for another path.
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+#include "kernels.h"
+
+namespace losskit {
+namespace avx512 {
+#include "vec_avx512.h"
+#include "simd_math.h"
+#include "classification_simd.inl"
+}  // namespace avx512
+
+void fill_avx512(KernelTable& t) noexcept {
+  t.isa = "avx512";
+  avx512::fill_classification(t.cls_f32);
+  avx512::fill_classification(t.cls_f64);
+}
+
+}  // namespace losskit
+
+#endif  // x86-64

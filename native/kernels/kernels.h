@@ -1,0 +1,116 @@
+// losskit kernels: plain C++17, no N-API, no exceptions. Pointers, counts and strides in; results
+// out. Every kernel has a scalar reference (scalar.cc) and SIMD versions (sse2.cc, avx2.cc,
+// avx512.cc, neon.cc) chosen once at load by dispatch.cc.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace losskit {
+
+// Integer label storage, as the typed array holding them.
+enum class IntType : int32_t { kInt8, kUint8, kInt16, kUint16, kInt32, kUint32 };
+
+struct LabelView {
+  const void* data;
+  IntType type;
+};
+
+inline int64_t label_at(LabelView l, size_t i) noexcept {
+  switch (l.type) {
+    case IntType::kInt8: return static_cast<const int8_t*>(l.data)[i];
+    case IntType::kUint8: return static_cast<const uint8_t*>(l.data)[i];
+    case IntType::kInt16: return static_cast<const int16_t*>(l.data)[i];
+    case IntType::kUint16: return static_cast<const uint16_t*>(l.data)[i];
+    case IntType::kInt32: return static_cast<const int32_t*>(l.data)[i];
+    case IntType::kUint32: return static_cast<const uint32_t*>(l.data)[i];
+  }
+  return 0;
+}
+
+// How class scores are given.
+enum class Inputs : int32_t { kLogits = 0, kProbabilities = 1, kLogProbabilities = 2 };
+
+// Result of a loss reduction: sums in float64 whatever the input type, so the caller can form
+// PyTorch's weighted mean (loss / weight) and meters can merge shards exactly.
+struct LossSums {
+  double loss = 0;      // sum of per-sample losses (natural log units)
+  double weight = 0;    // sum of weight[label] over non-ignored samples (their count if unweighted)
+  int64_t count = 0;    // non-ignored samples
+  int64_t bad_index = -1;  // first label outside [0, K) that is not ignore_index, or -1
+  int64_t bad_value = 0;
+};
+
+// Hard-label cross-entropy over logits [n, k, s] (row-major; s = spatial extent, 1 for plain
+// classification) and labels [n, s].
+template <class T>
+struct CrossEntropyArgs {
+  const T* x;
+  size_t n, k, s;
+  Inputs inputs;
+  LabelView labels;
+  int64_t ignore_index;
+  const double* weight;   // [k] or nullptr
+  const T* weight_t;      // the same weights in T (for the vector loops), or nullptr
+  // Label smoothing in PyTorch's convention: target = (1 - eps) onehot + eps / k. The 'others'
+  // convention (eps / (k - 1) off the true class) is the same with eps' = eps k / (k - 1).
+  double smoothing;
+  double clip_eps;        // probabilities are clipped to [clip_eps, 1 - clip_eps]
+  T* out;                 // per-sample losses [n * s] times out_scale, or nullptr
+  double out_scale;
+};
+
+// Cross-entropy against probability targets t [n, k, s] (float32 or float64 independently of x).
+template <class T>
+struct SoftCrossEntropyArgs {
+  const T* x;
+  size_t n, k, s;
+  Inputs inputs;
+  const void* targets;
+  bool targets_f64;
+  const double* weight;
+  const T* weight_t;
+  double smoothing;
+  double clip_eps;
+  T* out;
+  double out_scale;
+};
+
+template <class T>
+struct ClassificationOps {
+  // out[i] = log sum_j exp(x[i*k + j]) for i < n.
+  void (*lse_rows)(const T* x, size_t n, size_t k, T* out) noexcept;
+  // log-sum-exp of the whole array, one pass over memory, in float64.
+  double (*lse_all)(const T* x, size_t len) noexcept;
+  // Row-wise softmax (or log-softmax) of x * inv_temp.
+  void (*softmax_rows)(const T* x, size_t n, size_t k, T inv_temp, bool log, T* out) noexcept;
+  LossSums (*cross_entropy)(const CrossEntropyArgs<T>& a) noexcept;
+  LossSums (*soft_cross_entropy)(const SoftCrossEntropyArgs<T>& a) noexcept;
+};
+
+struct KernelTable {
+  const char* isa;
+  ClassificationOps<float> cls_f32;
+  ClassificationOps<double> cls_f64;
+};
+
+// The table for the best ISA this CPU supports, capped by LOSSKIT_ISA; chosen on first use.
+const KernelTable& active_kernels() noexcept;
+// The table for a named ISA ("scalar", "sse2", "avx2", "avx512", "neon"), or nullptr when this
+// build or CPU lacks it. For tests, fuzzers and benchmarks.
+const KernelTable* kernels_for(const char* isa) noexcept;
+// Comma-separated ISAs this CPU and build support, best first.
+const char* supported_isas() noexcept;
+// What the CPU offers, whatever LOSSKIT_ISA says.
+const char* best_isa() noexcept;
+
+// The scalar reference table (the SIMD files fall back to it for rare layouts).
+const KernelTable& scalar_kernels() noexcept;
+
+// Filled by each ISA's translation unit.
+void fill_scalar(KernelTable& t) noexcept;
+void fill_sse2(KernelTable& t) noexcept;
+void fill_avx2(KernelTable& t) noexcept;
+void fill_avx512(KernelTable& t) noexcept;
+void fill_neon(KernelTable& t) noexcept;
+
+}  // namespace losskit

@@ -1,0 +1,35 @@
+// The scalar reference for every kernel: LOSSKIT_ISA=scalar, the fuzzers' oracle, and the
+// fallback the SIMD files use for rare layouts. Built at the baseline with auto-vectorisation off
+// (see binding.gyp), so it stays the plain loop it reads as.
+#include "classification_ref.h"
+#include "kernels.h"
+
+namespace losskit {
+
+template <class T>
+static void fill_cls_ref(ClassificationOps<T>& o) {
+  o.lse_rows = [](const T* x, size_t n, size_t k, T* out) noexcept { ref::lse_rows(x, n, k, out); };
+  o.lse_all = [](const T* x, size_t len) noexcept { return ref::lse_all(x, len); };
+  o.softmax_rows = [](const T* x, size_t n, size_t k, T inv_temp, bool log, T* out) noexcept {
+    ref::softmax_rows(x, n, k, inv_temp, log, out);
+  };
+  o.cross_entropy = [](const CrossEntropyArgs<T>& a) noexcept { return ref::cross_entropy(a); };
+  o.soft_cross_entropy = [](const SoftCrossEntropyArgs<T>& a) noexcept { return ref::soft_cross_entropy(a); };
+}
+
+void fill_scalar(KernelTable& t) noexcept {
+  t.isa = "scalar";
+  fill_cls_ref(t.cls_f32);
+  fill_cls_ref(t.cls_f64);
+}
+
+const KernelTable& scalar_kernels() noexcept {
+  static const KernelTable table = [] {
+    KernelTable t{};
+    fill_scalar(t);
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace losskit

@@ -1,0 +1,205 @@
+// Vector exp / log / log1p, written once against the vector traits D (D::F32 or D::F64 of one
+// ISA) and included inside that ISA's namespace, so every instruction set gets its own copy.
+//
+// Ranges and error bounds (measured by test/native/ulp_test.cc; see README "Accuracy"):
+//   vexp<D>(x)     all inputs. Overflows to +Inf above ln(FLT_MAX) / ln(DBL_MAX); subnormal results
+//                  are produced correctly down to the smallest subnormal; -Inf -> +0; NaN -> NaN.
+//   vexp_le0<D>(x)  for x <= 0 (the log-sum-exp and softmax inner loops, where x - max <= 0). Results
+//                  below the smallest normal (x < -87.33 / -708.39) are flushed to +0.
+//   vlog<D>(x)     all inputs: subnormals handled; 0 -> -Inf; x < 0 -> NaN; +Inf -> +Inf; NaN -> NaN.
+//   vlog1p<D>(x)    all inputs >= -1; accurate near 0 through the (x - (u - 1)) / u correction.
+// The max ULP error of each routine, per ISA and precision, is in the README; the table there is
+// produced by running the exhaustive float32 and sampled float64 measurement.
+//
+// Algorithms: exp reduces x = n ln2 + r with |r| <= ln2/2 (ln2 split in two so n*ln2_hi is exact),
+// evaluates a minimax polynomial (float, Cephes-style coefficients) or the degree-13 Taylor
+// polynomial (double; truncation < 2^-56), and scales by 2^n built in the exponent bits. log splits
+// x = 2^e m with m in [sqrt(1/2), sqrt(2)); float uses a degree-9 polynomial in m-1, double the
+// atanh series 2(s + s^3/3 + ...) with s = (m-1)/(m+1), |s| <= 0.1716 (11 terms, truncation < 2^-60).
+
+template <class D>
+struct MathConst;
+
+template <>
+struct MathConst<F32> {
+  static constexpr float kLog2e = 1.44269504088896341f;
+  static constexpr float kLn2Hi = 0.693359375f;       // few bits: n * kLn2Hi is exact
+  static constexpr float kLn2Lo = -2.12194440e-4f;
+  static constexpr float kShifter = 12582912.0f;      // 1.5 * 2^23: adding it rounds to an integer
+  static constexpr float kExpHi = 89.0f;              // exp(89) overflows
+  static constexpr float kExpLo = -104.0f;            // exp(-104) rounds to +0
+  static constexpr float kExpLe0Lo = -87.33654475f;   // ln(FLT_MIN)
+  static constexpr float kMinNormal = 1.17549435e-38f;
+  static constexpr float kSubnormalScale = 33554432.0f;  // 2^25
+  static constexpr int kSubnormalShift = 25;
+  static constexpr float kSqrtHalf = 0.70710678118654752f;
+};
+
+template <>
+struct MathConst<F64> {
+  static constexpr double kLog2e = 1.4426950408889634074;
+  static constexpr double kLn2Hi = 6.93145751953125E-1;
+  static constexpr double kLn2Lo = 1.42860682030941723212E-6;
+  static constexpr double kShifter = 6755399441055744.0;  // 1.5 * 2^52
+  static constexpr double kExpHi = 710.0;
+  static constexpr double kExpLo = -746.0;
+  static constexpr double kExpLe0Lo = -708.39641853226410;  // ln(DBL_MIN)
+  static constexpr double kMinNormal = 2.2250738585072014e-308;
+  static constexpr double kSubnormalScale = 18014398509481984.0;  // 2^54
+  static constexpr int kSubnormalShift = 54;
+  static constexpr double kSqrtHalf = 0.70710678118654752440;
+};
+
+// The polynomial part of exp on the reduced argument r: returns e^r.
+static inline F32::V exp_poly(F32, F32::V r) {
+  using D = F32;
+  D::V p = D::set1(1.9875691500E-4f);
+  p = D::fma(p, r, D::set1(1.3981999507E-3f));
+  p = D::fma(p, r, D::set1(8.3334519073E-3f));
+  p = D::fma(p, r, D::set1(4.1665795894E-2f));
+  p = D::fma(p, r, D::set1(1.6666665459E-1f));
+  p = D::fma(p, r, D::set1(5.0000001201E-1f));
+  D::V r2 = D::mul(r, r);
+  return D::add(D::fma(p, r2, r), D::set1(1.0f));
+}
+
+static inline F64::V exp_poly(F64, F64::V r) {
+  using D = F64;
+  // Taylor coefficients 1/k!, k = 13 .. 2.
+  D::V p = D::set1(1.6059043836821614599e-10);
+  p = D::fma(p, r, D::set1(2.0876756987868098979e-9));
+  p = D::fma(p, r, D::set1(2.5052108385441718775e-8));
+  p = D::fma(p, r, D::set1(2.7557319223985890653e-7));
+  p = D::fma(p, r, D::set1(2.7557319223985890653e-6));
+  p = D::fma(p, r, D::set1(2.4801587301587301587e-5));
+  p = D::fma(p, r, D::set1(1.9841269841269841270e-4));
+  p = D::fma(p, r, D::set1(1.3888888888888888889e-3));
+  p = D::fma(p, r, D::set1(8.3333333333333333333e-3));
+  p = D::fma(p, r, D::set1(4.1666666666666666667e-2));
+  p = D::fma(p, r, D::set1(1.6666666666666666667e-1));
+  p = D::fma(p, r, D::set1(0.5));
+  D::V r2 = D::mul(r, r);
+  return D::add(D::fma(p, r2, r), D::set1(1.0));
+}
+
+// 2^n for the integer n held in t = n + kShifter (as produced by the rounding step), valid for
+// n in [1 - bias, bias].
+template <class D>
+static inline typename D::V pow2_from_shifted(typename D::V t) {
+  // The low bits of t's representation are n (mod 2^k); shifting them into the exponent field
+  // drops the shifter's own bits off the top.
+  return D::from_bits(D::iadd(D::template ishl<D::kMantBits>(D::bits(t)),
+                              D::iset1(static_cast<int64_t>(D::kBias) << D::kMantBits)));
+}
+
+template <class D>
+static inline typename D::V vexp_le0(typename D::V x) {
+  using C = MathConst<D>;
+  using V = typename D::V;
+  const V lo = D::set1(C::kExpLe0Lo);
+  auto tiny = D::lt(x, lo);              // also true for -Inf; false for NaN
+  V xc = D::max(lo, x);                  // NaN in x is kept (second operand wins on NaN)
+  V t = D::fma(xc, D::set1(C::kLog2e), D::set1(C::kShifter));
+  V n = D::sub(t, D::set1(C::kShifter));
+  V r = D::fnma(n, D::set1(C::kLn2Hi), xc);
+  r = D::fnma(n, D::set1(C::kLn2Lo), r);
+  V y = D::mul(exp_poly(D(), r), pow2_from_shifted<D>(t));
+  return D::select(tiny, D::zero(), y);
+}
+
+template <class D>
+static inline typename D::V vexp(typename D::V x) {
+  using C = MathConst<D>;
+  using V = typename D::V;
+  V xc = D::max(D::set1(C::kExpLo), D::min(D::set1(C::kExpHi), x));  // NaN passes through
+  V t = D::fma(xc, D::set1(C::kLog2e), D::set1(C::kShifter));
+  V n = D::sub(t, D::set1(C::kShifter));
+  V r = D::fnma(n, D::set1(C::kLn2Hi), xc);
+  r = D::fnma(n, D::set1(C::kLn2Lo), r);
+  // n spans more than the exponent range (subnormal and overflowing results), so scale by
+  // 2^n1 * 2^n2 with n1 = round(n/2): each factor is a normal number, and only the final
+  // multiply rounds (which gives correctly rounded subnormals and a clean overflow to Inf).
+  V t1 = D::fma(n, D::set1(0.5), D::set1(C::kShifter));
+  V n1 = D::sub(t1, D::set1(C::kShifter));
+  V t2 = D::add(D::sub(n, n1), D::set1(C::kShifter));
+  V p = exp_poly(D(), r);
+  return D::mul(D::mul(p, pow2_from_shifted<D>(t1)), pow2_from_shifted<D>(t2));
+}
+
+// log(m) for m in [sqrt(1/2), sqrt(2)), plus e*ln2.
+static inline F32::V log_core(F32, F32::V m, F32::V e) {
+  using D = F32;
+  D::V x = D::sub(m, D::set1(1.0f));
+  D::V z = D::mul(x, x);
+  D::V y = D::set1(7.0376836292E-2f);
+  y = D::fma(y, x, D::set1(-1.1514610310E-1f));
+  y = D::fma(y, x, D::set1(1.1676998740E-1f));
+  y = D::fma(y, x, D::set1(-1.2420140846E-1f));
+  y = D::fma(y, x, D::set1(1.4249322787E-1f));
+  y = D::fma(y, x, D::set1(-1.6668057665E-1f));
+  y = D::fma(y, x, D::set1(2.0000714765E-1f));
+  y = D::fma(y, x, D::set1(-2.4999993993E-1f));
+  y = D::fma(y, x, D::set1(3.3333331174E-1f));
+  y = D::mul(D::mul(y, x), z);
+  y = D::fma(e, D::set1(-2.12194440e-4f), y);
+  y = D::fnma(D::set1(0.5f), z, y);
+  D::V r = D::add(x, y);
+  return D::fma(e, D::set1(0.693359375f), r);
+}
+
+static inline F64::V log_core(F64, F64::V m, F64::V e) {
+  using D = F64;
+  D::V s = D::div(D::sub(m, D::set1(1.0)), D::add(m, D::set1(1.0)));
+  D::V w = D::mul(s, s);
+  // 2 atanh(s) = 2s + 2s * w * (1/3 + w/5 + ... + w^9/21)
+  D::V q = D::set1(1.0 / 21);
+  q = D::fma(q, w, D::set1(1.0 / 19));
+  q = D::fma(q, w, D::set1(1.0 / 17));
+  q = D::fma(q, w, D::set1(1.0 / 15));
+  q = D::fma(q, w, D::set1(1.0 / 13));
+  q = D::fma(q, w, D::set1(1.0 / 11));
+  q = D::fma(q, w, D::set1(1.0 / 9));
+  q = D::fma(q, w, D::set1(1.0 / 7));
+  q = D::fma(q, w, D::set1(1.0 / 5));
+  q = D::fma(q, w, D::set1(1.0 / 3));
+  D::V s2 = D::add(s, s);
+  D::V tail = D::fma(e, D::set1(MathConst<F64>::kLn2Lo), D::mul(D::mul(s2, w), q));
+  return D::fma(e, D::set1(MathConst<F64>::kLn2Hi), D::add(s2, tail));
+}
+
+template <class D>
+static inline typename D::V vlog(typename D::V x) {
+  using C = MathConst<D>;
+  using V = typename D::V;
+  using I = typename D::I;
+  auto sub = D::lt(x, D::set1(C::kMinNormal));  // subnormals, zero, negatives
+  V xs = D::select(sub, D::mul(x, D::set1(C::kSubnormalScale)), x);
+  V eadj = D::select(sub, D::set1(static_cast<typename D::T>(C::kSubnormalShift)), D::zero());
+  I b = D::bits(xs);
+  const I mant_mask = D::iset1((static_cast<int64_t>(1) << D::kMantBits) - 1);
+  const I one_bits = D::iset1(static_cast<int64_t>(D::kBias) << D::kMantBits);
+  V m = D::from_bits(D::ior(D::iand(b, mant_mask), one_bits));  // [1, 2)
+  V e = D::sub(D::small_to_float(D::template ishr<D::kMantBits>(b)), D::set1(static_cast<typename D::T>(D::kBias)));
+  e = D::sub(e, eadj);
+  // Move m into [sqrt(1/2), sqrt(2)) so the polynomial sees |m - 1| <= 0.41.
+  auto big = D::lt(D::set1(static_cast<typename D::T>(2 * C::kSqrtHalf)), m);
+  m = D::select(big, D::mul(m, D::set1(0.5)), m);
+  e = D::select(big, D::add(e, D::set1(1.0)), e);
+  V y = log_core(D(), m, e);
+  const V inf = D::set1(std::numeric_limits<typename D::T>::infinity());
+  y = D::select(D::eq(x, inf), inf, y);
+  y = D::select(D::lt(x, D::zero()), D::set1(std::numeric_limits<typename D::T>::quiet_NaN()), y);
+  y = D::select(D::eq(x, D::zero()), D::set1(-std::numeric_limits<typename D::T>::infinity()), y);
+  return D::select(D::isnan(x), x, y);
+}
+
+template <class D>
+static inline typename D::V vlog1p(typename D::V x) {
+  using V = typename D::V;
+  V u = D::add(x, D::set1(1.0));
+  V y = vlog<D>(u);
+  // u rounds 1 + x; (x - (u - 1)) / u restores what the rounding lost (Goldberg's trick).
+  V c = D::div(D::sub(x, D::sub(u, D::set1(1.0))), u);
+  auto finite_pos = D::mand(D::lt(D::zero(), u), D::lt(u, D::set1(std::numeric_limits<typename D::T>::infinity())));
+  return D::add(y, D::select(finite_pos, c, D::zero()));
+}

@@ -1,0 +1,29 @@
+// sse2 kernels: the generic SIMD code instantiated with this instruction set's vector traits.
+// Only this file is compiled with the ISA's -m flags; everything it defines is in its own
+// namespace, so no inline function compiled for sse2 can be picked by the linker for another path.
+#if defined(__x86_64__) || defined(_M_X64)
+#include <emmintrin.h>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+#include "kernels.h"
+
+namespace losskit {
+namespace sse2 {
+#include "vec_sse2.h"
+#include "simd_math.h"
+#include "classification_simd.inl"
+}  // namespace sse2
+
+void fill_sse2(KernelTable& t) noexcept {
+  t.isa = "sse2";
+  sse2::fill_classification(t.cls_f32);
+  sse2::fill_classification(t.cls_f64);
+}
+
+}  // namespace losskit
+
+#endif  // x86-64
