@@ -22,6 +22,7 @@ import torch
 import torch.nn.functional as F
 
 warnings.filterwarnings('ignore', category=RuntimeWarning)  # inf/NaN arithmetic is intended here
+warnings.filterwarnings('ignore', message="reduction: 'mean' divides")  # kl_div 'mean' is tested on purpose
 torch.set_default_dtype(torch.float64)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -734,7 +735,210 @@ def gen_classification():
     return fam
 
 
-FAMILIES = {'classification': gen_classification}
+# ---------------------------------------------------------------------------------------------
+# Distributions
+# ---------------------------------------------------------------------------------------------
+
+def kl_terms(p, logq):
+    """p (log p - log q) with 0·log 0 = 0: a zero p contributes 0 whatever q is (API.md), where
+    torch.kl_div gives NaN for p = 0, log q = -inf. NaN in either propagates; p > 0 with q = 0 is +inf."""
+    p = np.asarray(p, dtype=np.float64)
+    logq = np.asarray(logq, dtype=np.float64)
+    out = p * (np.log(np.where(p > 0, p, 1.0)) - logq)
+    out = np.where(p == 0, 0.0, out)
+    return np.where(np.isnan(p) | np.isnan(logq), NAN, out)
+
+
+def q_log(q, mode, K):
+    q = np.asarray(q, dtype=np.float64).reshape(-1, K)
+    if mode == 'probabilities':
+        return np.log(q)  # no clipping: q = 0 gives -inf, so p > 0 there gives +inf
+    if mode == 'logits':
+        return F.log_softmax(torch.tensor(q), 1).numpy()
+    return q
+
+
+def gen_distributions():
+    fam = Family('distributions')
+    rng = np.random.default_rng(20240202)
+
+    def dirichlet(N, K, a=1.0):
+        return rng.dirichlet(np.full(K, a), N)
+
+    # ---------------- klDivergence ----------------
+    def kl_case(name, p, q, K, mode, reduction=None, base=None):
+        opts = {'classes': K, 'inputs': mode}
+        if reduction is not None:
+            opts['reduction'] = reduction
+        if base is not None:
+            opts['base'] = base
+        red = reduction or 'batchmean'
+        P = p.f64.reshape(-1, K)
+        LQ = q_log(q.f64, mode, K)
+        terms = kl_terms(P, LQ)
+        N = P.shape[0]
+        rows = terms.sum(axis=1) if N else np.zeros(0)
+        if red == 'none':
+            exp = rows
+        elif red == 'sum':
+            exp = float(terms.sum())
+        elif red == 'batchmean':
+            exp = float(terms.sum()) / N if N else NAN
+        else:  # 'mean': over all N*K elements, as torch.kl_div
+            exp = float(terms.sum()) / terms.size if terms.size else NAN
+        if N and np.all(P > 0) and np.all(np.isfinite(LQ)):
+            ref = F.kl_div(torch.tensor(LQ), torch.tensor(P), reduction='sum' if red == 'none' else red,
+                           log_target=False)
+            if red != 'none':
+                assert close(exp, float(ref)), (name, exp, ref)
+        exp = scale(exp, base)
+        if red == 'none':
+            exp = expect_array(exp, out_dtype(p))
+        fam.add('klDivergence/' + name, 'klDivergence', [p, q], opts, exp)
+
+    for i, K in enumerate([1, 2, 3, 7, 8, 9, 16, 17, 33, 1000]):
+        N = 2 if K == 1000 else 4
+        dt = FLOAT_DTYPES[i % 2]
+        qdt = FLOAT_DTYPES[(i // 2) % 2]
+        p = A(dirichlet(N, K).ravel(), dt, offset=(1 if i % 3 == 0 else 0))
+        qp = dirichlet(N, K)
+        for mode, qv in [('probabilities', qp), ('log-probabilities', np.log(qp)), ('logits', rng.normal(0, 2, (N, K)))]:
+            q = A(qv.ravel(), qdt, offset=(2 if i % 3 == 1 else 0))
+            kl_case('K=%d/%s/q-%s/%s/batchmean' % (K, dt, qdt, mode), p, q, K, mode)
+        kl_case('K=%d/%s/q-%s/probabilities/none' % (K, dt, qdt), p, A(qp.ravel(), qdt), K, 'probabilities', 'none')
+    for dt in FLOAT_DTYPES:
+        K, N = 5, 4
+        p = A(dirichlet(N, K).ravel(), dt)
+        q = A(dirichlet(N, K).ravel(), 'float64')
+        for red in ('batchmean', 'sum', 'mean', 'none'):
+            kl_case('reduction/%s/%s' % (dt, red), p, q, K, 'probabilities', red)
+        kl_case('reduction/%s/default' % dt, p, q, K, 'probabilities', None)
+        for base in (2, 10):
+            kl_case('base=%d/%s/sum' % (base, dt), p, q, K, 'probabilities', 'sum', base)
+        # zeros: p = 0 terms vanish (even where q = 0 / log q = -inf); p > 0 where q = 0 -> +inf
+        P = np.array([[0.5, 0.5, 0, 0], [0.25, 0.25, 0.5, 0], [0, 0, 1, 0], [0.5, 0.5, 0, 0]])
+        Q = np.array([[0.5, 0.25, 0.25, 0], [0.5, 0.5, 0, 0], [0.25, 0.25, 0.25, 0.25], [0, 0, 0.5, 0.5]])
+        kl_case('zeros/%s/probabilities/none' % dt, A(P.ravel(), dt), A(Q.ravel(), dt), 4, 'probabilities', 'none')
+        kl_case('zeros/%s/log-probabilities/none' % dt, A(P.ravel(), dt), A(np.log(Q).ravel(), dt), 4,
+                'log-probabilities', 'none')
+        kl_case('zeros/%s/probabilities/batchmean' % dt, A(P[:3].ravel(), dt), A(Q[:1].repeat(3, 0).ravel(), dt), 4,
+                'probabilities')
+        # rows that do not sum to 1 are used as given (torch semantics, no renormalisation)
+        kl_case('unnormalised/%s/none' % dt, A(rng.uniform(0, 1, 12), dt), A(rng.uniform(0.1, 1, 12), dt), 3,
+                'probabilities', 'none')
+        kl_case('nan/%s/none' % dt, A([0.5, NAN, 0.5, 0.2, 0.8, 0], dt), A([0.3, 0.3, 0.4, 0.5, 0.5, NAN], dt), 3,
+                'probabilities', 'none')
+        kl_case('logits-nonfinite/%s/none' % dt, A([0.2, 0.3, 0.5, 0.2, 0.3, 0.5, 0, 0, 1], dt),
+                A([-INF, 0, 1, INF, 0, 1, -INF, -INF, 0], dt), 3, 'logits', 'none')
+        for red in ('batchmean', 'sum', 'mean', 'none'):
+            kl_case('empty/%s/%s' % (dt, red), A([], dt), A([], dt), 3, 'probabilities', red)
+    kl_case('array-input/none', A([0.1, 0.9, 0.5, 0.5], 'array'), A([0.5, 0.5, 0.9, 0.1], 'array'), 2,
+            'probabilities', 'none')
+    x = A([0.5, 0.5, 0.5, 0.5], 'float64')
+    fam.add('klDivergence/error/length-mismatch', 'klDivergence', [x, A([0.5, 0.5], 'float64')],
+            {'classes': 2, 'inputs': 'probabilities'}, error='RangeError', match='')
+    fam.add('klDivergence/error/unknown-reduction', 'klDivergence', [x, x], {'classes': 2, 'reduction': 'avg'},
+            error='RangeError', match='reduction')
+    fam.add('klDivergence/error/unknown-option', 'klDivergence', [x, x], {'classes': 2, 'ignoreIndex': 0},
+            error='TypeError', match='ignoreIndex')
+
+    # ---------------- entropy ----------------
+    def ent_case(name, p, K, mode, base=None, out=None):
+        opts = {'classes': K, 'inputs': mode}
+        if base is not None:
+            opts['base'] = base
+        if out is not None:
+            opts['out'] = out
+        P = p.f64.reshape(-1, K)
+        if mode == 'probabilities':
+            rows = scipy.special.entr(P).sum(axis=1)  # -p log p with 0 log 0 = 0; no renormalisation
+            norm = np.all(np.isfinite(P)) and p.dtype == 'float64' and np.allclose(P.sum(axis=1), 1) and np.all(P >= 0)
+            if P.shape[0] and norm:
+                assert close(rows, scipy.stats.entropy(P, axis=1), 1e-12, 1e-13), name
+        else:
+            LP = P if mode == 'log-probabilities' else F.log_softmax(torch.tensor(P), 1).numpy()
+            # -sum exp(lp) lp; a -inf log-probability contributes 0 (0 log 0)
+            t = np.exp(LP) * LP
+            t = np.where(np.isneginf(LP), 0.0, t)
+            rows = -t.sum(axis=1)
+        fam.add('entropy/' + name, 'entropy', [p], opts, expect_array(scale(rows, base), out_dtype(p)))
+
+    for i, K in enumerate([1, 2, 3, 7, 8, 9, 16, 17, 33, 1001]):
+        N = 2 if K > 1000 else 4
+        dt = FLOAT_DTYPES[i % 2]
+        P = dirichlet(N, K, 0.5)
+        ent_case('K=%d/%s/probabilities' % (K, dt), A(P.ravel(), dt, offset=(i % 3)), K, 'probabilities')
+        ent_case('K=%d/%s/log-probabilities' % (K, dt), A(np.log(P).ravel(), dt), K, 'log-probabilities')
+        ent_case('K=%d/%s/logits' % (K, dt), A(rng.normal(0, 3, N * K), dt), K, 'logits')
+    for dt in FLOAT_DTYPES:
+        P = np.array([[1, 0, 0, 0], [0.5, 0.5, 0, 0], [0.25] * 4, [0, 0, 0, 0], [0.3, 0.3, 0.3, 0.3]])
+        ent_case('zeros/%s/probabilities' % dt, A(P.ravel(), dt), 4, 'probabilities')
+        with np.errstate(divide='ignore'):
+            ent_case('zeros/%s/log-probabilities' % dt, A(np.log(P[:3]).ravel(), dt), 4, 'log-probabilities')
+        for base in (2, 10):
+            ent_case('base=%d/%s' % (base, dt), A(P.ravel(), dt), 4, 'probabilities', base=base)
+        ent_case('logits-nonfinite/%s' % dt, A([-INF, 0, 1, -INF, -INF, 3, INF, 0, 0, NAN, 0, 0], dt), 3, 'logits')
+        ent_case('nan/%s' % dt, A([0.5, NAN, 0.5, 0.5, 0.5, 0], dt), 3, 'probabilities')
+        ent_case('empty/%s' % dt, A([], dt), 3, 'probabilities')
+    ent_case('array-input', A([0.1, 0.9, 0.5, 0.5], 'array'), 2, 'probabilities')
+    ent_case('out/float32', A([0.1, 0.9, 0.5, 0.5], 'float32'), 2, 'probabilities', out=zeros_out(2, 'float32', 1))
+    fam.add('entropy/error/classes-not-dividing', 'entropy', [A([0.5, 0.5, 1], 'float32')], {'classes': 2},
+            error='RangeError', match='classes')
+    fam.add('entropy/error/base-zero', 'entropy', [A([0.5, 0.5], 'float32')], {'classes': 2, 'base': 0},
+            error='RangeError', match='base')
+
+    # ---------------- smoothLabels ----------------
+    def smooth_case(name, labels, K, eps, smoothing=None):
+        opts = {'classes': K, 'epsilon': eps}
+        if smoothing is not None:
+            opts['smoothing'] = smoothing
+        lab = labels.ints
+        if (smoothing or 'uniform') == 'uniform':
+            T = np.full((lab.size, K), eps / K)
+            T[np.arange(lab.size), lab] += 1 - eps
+        else:
+            T = np.full((lab.size, K), eps / (K - 1) if K > 1 else 0.0)
+            T[np.arange(lab.size), lab] = 1 - eps
+        fam.add('smoothLabels/' + name, 'smoothLabels', [labels], opts, expect_array(T.ravel(), 'float32'))
+
+    for j, (K, eps) in enumerate([(1, 0.1), (2, 0.1), (3, 0.2), (7, 0.05), (10, 0.1), (17, 0.3), (1000, 0.1)]):
+        ldt = label_dtype_for(j, K)
+        labels = A(rng.integers(0, K, 5), ldt, offset=(j % 2) * 3)
+        smooth_case('uniform/K=%d/%s' % (K, ldt), labels, K, eps, None if j % 2 else 'uniform')
+        if K > 1:
+            smooth_case('others/K=%d/%s' % (K, ldt), labels, K, eps, 'others')
+    smooth_case('uniform/eps=0', A([0, 2, 1], 'int32'), 3, 0.0)
+    smooth_case('uniform/eps=1', A([0, 2, 1], 'int32'), 3, 1.0)
+    smooth_case('others/eps=max', A([0, 2, 1], 'int32'), 3, 2 / 3, 'others')
+    smooth_case('empty', A([], 'int32'), 3, 0.1)
+    fam.add('smoothLabels/error/label-out-of-range', 'smoothLabels', [A([0, 1, 3], 'int32')],
+            {'classes': 3, 'epsilon': 0.1}, error='RangeError', match=r'labels\[2\]')
+    fam.add('smoothLabels/error/epsilon-above-1', 'smoothLabels', [A([0, 1], 'int32')],
+            {'classes': 3, 'epsilon': 1.5}, error='RangeError', match='epsilon')
+    fam.add('smoothLabels/error/others-above-max', 'smoothLabels', [A([0, 1], 'int32')],
+            {'classes': 3, 'epsilon': 0.8, 'smoothing': 'others'}, error='RangeError', match='epsilon')
+
+    # ---------------- empiricalDistribution ----------------
+    def emp_case(name, samples, K):
+        s = samples.ints
+        counts = np.bincount(s, minlength=K).astype(np.float64)
+        exp = counts / s.size if s.size else np.full(K, NAN)  # counts / N; N = 0 gives 0/0 = NaN
+        fam.add('empiricalDistribution/' + name, 'empiricalDistribution', [samples], {'classes': K},
+                expect_array(exp, 'float64'))
+
+    for j, K in enumerate([1, 2, 3, 7, 16, 17, 300]):
+        ldt = label_dtype_for(j, K)
+        emp_case('K=%d/%s' % (K, ldt), A(rng.integers(0, K, 3 * K + 5), ldt, offset=(j % 2) * 2), K)
+    emp_case('unseen-classes', A([0, 0, 4, 4, 4], 'uint8'), 6)
+    emp_case('empty', A([], 'int32'), 3)
+    fam.add('empiricalDistribution/error/out-of-range', 'empiricalDistribution', [A([0, 1, 5, 2], 'int32')],
+            {'classes': 3}, error='RangeError', match=r'\[2\]')
+    fam.add('empiricalDistribution/error/negative', 'empiricalDistribution', [A([0, -1], 'int8')],
+            {'classes': 3}, error='RangeError', match=r'\[1\]')
+    return fam
+
+
+FAMILIES = {'classification': gen_classification, 'distributions': gen_distributions}
 
 
 def main(argv):
