@@ -73,7 +73,7 @@ async function prepare(task) {
       pick = () => fetches.p.data;
       break;
     default:
-      return { missing: `no ${op} graph` };
+      return { skip: `no ${op} graph` };
   }
   const session = await ort.InferenceSession.create(model, SESSION_OPTIONS);
   const run = fetches

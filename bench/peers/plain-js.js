@@ -66,7 +66,7 @@ function prepare(task) {
     case 'heatmapFocalLoss':
       return { run: () => heatmapFocalLoss(data.pred, data.gt) };
     default:
-      return { missing: `no ${op}` };
+      return { skip: `no ${op}` };
   }
 }
 

@@ -1,0 +1,86 @@
+'use strict';
+// Timing: warm up each implementation, estimate its cost, then time all of a case's
+// implementations round-robin (the starting one rotating every round) so that clock or thermal
+// drift hits every row alike. Each sample is a batch of calls sized to ~targetMs/rounds, so calls
+// of a few nanoseconds are timed as a batch and divided; the reported figure is the median.
+
+const now = () => process.hrtime.bigint();
+const ms = (ns) => Number(ns) / 1e6;
+
+let sink = 0; // results land here so no call can be optimised away
+function keep(value) {
+  sink ^= typeof value === 'number' ? (value > 0 ? 1 : 0) : value ? value.length & 1 : 0;
+}
+
+async function timeBatch(impl, reps) {
+  const { run } = impl;
+  let last;
+  const t0 = now();
+  if (impl.async) {
+    for (let i = 0; i < reps; i++) last = await run();
+  } else {
+    for (let i = 0; i < reps; i++) last = run();
+  }
+  const t = now() - t0;
+  keep(last);
+  return ms(t);
+}
+
+async function warmAndEstimate(impl, { warmupMs }) {
+  // Warm-up: enough calls for the JIT (and any lazy native setup) to settle.
+  const start = now();
+  let calls = 0;
+  while (calls < 2 || ms(now() - start) < warmupMs) {
+    await timeBatch(impl, 1);
+    calls++;
+    if (calls > 1e6) break;
+  }
+  // Estimate: grow the batch until it lasts long enough to trust the clock.
+  let reps = 1;
+  for (;;) {
+    const t = await timeBatch(impl, reps);
+    if (t >= 2 || reps >= 1 << 22) return t / reps;
+    reps *= t < 0.05 ? 16 : 4;
+  }
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * @param {{key: string, impl: {run: Function, async?: boolean}}[]} entries
+ * @param {{targetMs: number, rounds: number, warmupMs: number}} cfg
+ * @returns {Promise<Map<string, {medianMs: number, minMs: number, samples: number, batch: number, totalMs: number}>>}
+ */
+async function measure(entries, cfg) {
+  const slice = cfg.targetMs / cfg.rounds;
+  const plan = [];
+  for (const e of entries) {
+    const est = await warmAndEstimate(e.impl, cfg);
+    plan.push({ ...e, batch: Math.max(1, Math.round(slice / est)), samples: [], total: 0 });
+  }
+  for (let r = 0; r < cfg.rounds; r++) {
+    for (let j = 0; j < plan.length; j++) {
+      const p = plan[(r + j) % plan.length];
+      const t = await timeBatch(p.impl, p.batch);
+      p.samples.push(t / p.batch);
+      p.total += t;
+    }
+  }
+  const out = new Map();
+  for (const p of plan) {
+    out.set(p.key, {
+      medianMs: median(p.samples),
+      minMs: Math.min(...p.samples),
+      samples: p.samples.length,
+      batch: p.batch,
+      totalMs: p.total,
+    });
+  }
+  return out;
+}
+
+module.exports = { measure, median, sink: () => sink };
