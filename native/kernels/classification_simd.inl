@@ -167,7 +167,8 @@ static double lse_span_online(const typename D::T* x, size_t len) {
     vsumexp_span<D, false, false, false>(c, l, T(1), static_cast<T>(M), nullptr, &se, nullptr);
     S += se;
   }
-  if (nan) return std::numeric_limits<double>::quiet_NaN();
+  // NaN anywhere wins over +Inf anywhere (torch.logsumexp); a NaN in a finite chunk shows in S.
+  if (nan || S != S) return std::numeric_limits<double>::quiet_NaN();
   if (pinf) return std::numeric_limits<double>::infinity();
   if (M == -std::numeric_limits<double>::infinity()) return M;
   return M + std::log(S);
