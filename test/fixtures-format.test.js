@@ -142,7 +142,12 @@ describe('fixture files', () => {
       }
     }
     for (const k of ['crossEntropy#0', 'crossEntropy#1', 'crossEntropy.weight', 'crossEntropy.out',
-      'softCrossEntropy#0', 'softCrossEntropy#1', 'logSumExp#0', 'softmax#0', 'logSoftmax#0']) {
+      'softCrossEntropy#0', 'softCrossEntropy#1', 'logSumExp#0', 'softmax#0', 'logSoftmax#0',
+      'klDivergence#0', 'klDivergence#1', 'entropy#0', 'smoothLabels#0', 'empiricalDistribution#0',
+      'binaryCrossEntropy#0', 'binaryCrossEntropy#1', 'binaryCrossEntropy.posWeight', 'binaryCrossEntropy.weight',
+      'sigmoidFocalLoss#0', 'sigmoidFocalLoss#1', 'softmaxFocalLoss#0', 'softmaxFocalLoss#1',
+      'softmaxFocalLoss.alpha', 'heatmapFocalLoss#0', 'heatmapFocalLoss#1', 'drawGaussian#0', 'mseLoss#0',
+      'mseLoss#1', 'mseLoss.weight']) {
       expect(withOffset).toContain(k);
     }
   });

@@ -938,7 +938,610 @@ def gen_distributions():
     return fam
 
 
-FAMILIES = {'classification': gen_classification, 'distributions': gen_distributions}
+# ---------------------------------------------------------------------------------------------
+# Dense: binary, focal, heatmaps, MSE
+# ---------------------------------------------------------------------------------------------
+
+def softplus(x):
+    return np.logaddexp(0.0, np.asarray(x, dtype=np.float64))
+
+
+def sigmoid_focal_ref(x, t, alpha=0.25, gamma=2.0):
+    """torchvision.ops.sigmoid_focal_loss (RetinaNet), per element, in float64 log space:
+    ce = BCE-with-logits = softplus(x) - t x; 1 - p_t = t sigmoid(-x) + (1 - t) sigmoid(x);
+    loss = alpha_t (1 - p_t)^gamma ce with alpha_t = alpha t + (1 - alpha)(1 - t), skipped if alpha < 0."""
+    x = np.asarray(x, dtype=np.float64)
+    t = np.asarray(t, dtype=np.float64)
+    ce = np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x)))
+    one_minus_pt = t * scipy.special.expit(-x) + (1 - t) * scipy.special.expit(x)
+    loss = ce * one_minus_pt ** gamma
+    if alpha >= 0:
+        loss = (alpha * t + (1 - alpha) * (1 - t)) * loss
+    return loss
+
+
+def heatmap_terms(pred, gt, mode, alpha=2.0, beta=4.0):
+    """CornerNet's _neg_loss re-implemented per pixel: returns (loss, is_positive).
+    Positives gt == 1: -(1-p)^alpha log p. Others (gt < 1): -(1-gt)^beta p^alpha log(1-p).
+    'probabilities' clamps p to [1e-4, 1-1e-4] (CornerNet clamps its sigmoid output so); 'logits'
+    uses log p = -softplus(-x), log(1-p) = -softplus(x) exactly."""
+    x = np.asarray(pred, dtype=np.float64)
+    g = np.asarray(gt, dtype=np.float64)
+    if mode == 'probabilities':
+        p = np.clip(x, 1e-4, 1 - 1e-4)
+        q = 1 - p
+        logp, logq = np.log(p), np.log(q)
+    else:
+        p, q = scipy.special.expit(x), scipy.special.expit(-x)
+        logp, logq = -softplus(-x), -softplus(x)
+    pos = g == 1
+    neg = g < 1
+    pos_loss = np.where(pos, -logp * q ** alpha, 0.0)
+    neg_loss = np.where(neg, -logq * p ** alpha * (1 - g) ** beta, 0.0)
+    # NaN inputs propagate (np.where would hide a NaN gt)
+    bad = np.isnan(x) | np.isnan(g)
+    return np.where(bad, NAN, pos_loss + neg_loss), pos
+
+
+def heatmap_reduce(loss, pos, reduction, batch=None):
+    if reduction == 'none':
+        return loss
+    if reduction == 'sum':
+        return float(loss.sum())
+    if reduction == 'mean':
+        n = int(pos.sum())
+        return float(loss.sum()) / n if n else float(loss.sum())  # no positives: the negative sum
+    assert reduction == 'per-sample'
+    L, P = loss.reshape(batch, -1), pos.reshape(batch, -1)
+    return np.array([heatmap_reduce(L[b], P[b], 'mean') for b in range(batch)])
+
+
+def cornernet_neg_loss_torch(pred, gt):
+    """Direct transcription of the algorithm in torch (alpha 2, beta 4) for the cross-check."""
+    pos_inds = gt.eq(1).double()
+    neg_inds = gt.lt(1).double()
+    neg_weights = torch.pow(1 - gt, 4)
+    pos_loss = (torch.log(pred) * torch.pow(1 - pred, 2) * pos_inds).sum()
+    neg_loss = (torch.log(1 - pred) * torch.pow(pred, 2) * neg_weights * neg_inds).sum()
+    num_pos = pos_inds.sum()
+    return float(-neg_loss) if num_pos == 0 else float(-(pos_loss + neg_loss) / num_pos)
+
+
+def gaussian_radius(h, w, o, variant):
+    """Largest corner displacement r that keeps IoU >= o. Three cases, each a quadratic
+    a r^2 + b r + c = 0 (CornerNet, Law & Deng 2018, section 3.2):
+      one corner inside, one outside: (h-r)(w-r) / (2hw - (h-r)(w-r)) = o
+          -> r^2 - (h+w) r + hw (1-o)/(1+o) = 0, smaller root
+      both inside:  (h-2r)(w-2r) / hw = o   -> 4 r^2 - 2(h+w) r + (1-o) hw = 0, smaller root
+      both outside: hw / ((h+2r)(w+2r)) = o -> 4o r^2 + 2o(h+w) r - (1-o) hw = 0, positive root
+    'cornernet' (the corrected formula, mmdetection's gaussian_radius) takes those roots.
+    'centernet' reproduces the earlier code CenterNet still ships: (-b + sqrt(b^2 - 4ac)) / 2 for all
+    three (the larger root, and not divided by a)."""
+    quads = [(1.0, -(h + w), w * h * (1 - o) / (1 + o)),
+             (4.0, -2.0 * (h + w), (1 - o) * w * h),
+             (4.0 * o, 2.0 * o * (h + w), -(1 - o) * w * h)]
+    rs = []
+    for i, (a, b, c) in enumerate(quads):
+        sq = math.sqrt(b * b - 4 * a * c)
+        if variant == 'centernet':
+            rs.append((-b + sq) / 2)
+        elif i < 2:
+            rs.append(2 * c / (-b + sq) if c != 0 else 0.0)  # smaller root, without cancellation
+        else:
+            rs.append((-b + sq) / (2 * a))
+    return min(rs)
+
+
+def gaussian_kernel(radius):
+    """CenterNet's gaussian2D for diameter 2r+1 with sigma = diameter / 6; values below
+    float64 eps * max are zeroed (never happens for this sigma: the corner is exp(-9)-ish)."""
+    d = 2 * radius + 1
+    sigma = d / 6.0
+    yy, xx = np.mgrid[-radius:radius + 1, -radius:radius + 1].astype(np.float64)
+    h = np.exp(-(xx * xx + yy * yy) / (2 * sigma * sigma))
+    h[h < np.finfo(np.float64).eps * h.max()] = 0
+    return h
+
+
+def draw_ref(hm, H, W, x, y, radius, k=1.0):
+    """draw_umich_gaussian: max-combine k * kernel centred at integer (x, y), clipped at the borders
+    (a centre outside the map draws the part of the kernel that reaches inside)."""
+    hm = np.array(hm, dtype=np.float64).reshape(H, W)
+    g = gaussian_kernel(radius) * k
+    for dy in range(-radius, radius + 1):
+        for dx in range(-radius, radius + 1):
+            yy, xx = y + dy, x + dx
+            if 0 <= yy < H and 0 <= xx < W:
+                hm[yy, xx] = max(hm[yy, xx], g[dy + radius, dx + radius])
+    return hm.ravel()
+
+
+def draw_umich_check(hm, H, W, x, y, radius, k=1.0):
+    """The slicing form of CenterNet's draw_umich_gaussian, for centres inside the map."""
+    hm = np.array(hm, dtype=np.float64).reshape(H, W)
+    g = gaussian_kernel(radius)
+    left, right = min(x, radius), min(W - x, radius + 1)
+    top, bottom = min(y, radius), min(H - y, radius + 1)
+    mh = hm[y - top:y + bottom, x - left:x + right]
+    mg = g[radius - top:radius + bottom, radius - left:radius + right]
+    np.maximum(mh, mg * k, out=mh)
+    return hm.ravel()
+
+
+def gen_dense():
+    fam = Family('dense')
+    rng = np.random.default_rng(20240303)
+
+    # ---------------- binaryCrossEntropy ----------------
+    def bce_case(name, x, t, mode=None, pos_weight=None, weight=None, reduction=None, base=None, **extra):
+        opts = {}
+        if mode is not None:
+            opts['inputs'] = mode
+        if pos_weight is not None:
+            opts['posWeight'] = pos_weight
+        if weight is not None:
+            opts['weight'] = weight
+        if reduction is not None:
+            opts['reduction'] = reduction
+        if base is not None:
+            opts['base'] = base
+        red = reduction or 'mean'
+        xt, tt = x.t(), t.t()
+        w = None if weight is None else weight.t()
+        if (mode or 'logits') == 'logits':
+            # posWeight of length C broadcasts over the last dimension: input viewed as [-1, C]
+            C = len(pos_weight) if pos_weight is not None else 1
+            exp = F.binary_cross_entropy_with_logits(
+                xt.reshape(-1, C), tt.reshape(-1, C), weight=None if w is None else w.reshape(-1, C),
+                pos_weight=None if pos_weight is None else pos_weight.t(), reduction=red)
+        else:
+            exp = F.binary_cross_entropy(xt, tt, weight=w, reduction=red)  # clamps each log at -100
+        exp = scale(exp.numpy().ravel() if red == 'none' else float(exp), base)
+        if red == 'none':
+            exp = expect_array(exp, out_dtype(x))
+        fam.add('binaryCrossEntropy/' + name, 'binaryCrossEntropy', [x, t], opts or None, exp, **extra)
+
+    for i, (N, C) in enumerate([(4, 1), (3, 3), (2, 8), (3, 17), (2, 33)]):
+        for dt in FLOAT_DTYPES:
+            tdt = FLOAT_DTYPES[(i + (dt == 'float64')) % 2]
+            x = A(rng.normal(0, 3, N * C), dt, offset=(i % 2) * 3)
+            hard = A(rng.integers(0, 2, N * C), tdt)
+            soft = A(rng.uniform(0, 1, N * C), tdt, offset=((i + 1) % 2) * 2)
+            bce_case('logits/%dx%d/%s/hard-%s/mean' % (N, C, dt, tdt), x, hard, 'logits')
+            bce_case('logits/%dx%d/%s/soft-%s/none' % (N, C, dt, tdt), x, soft, 'logits', reduction='none')
+            pw = A(rng.uniform(0.5, 4, C), FLOAT_DTYPES[i % 2], offset=(i % 3))
+            w = A(rng.uniform(0, 2, N * C), FLOAT_DTYPES[(i + 1) % 2], offset=((i + 1) % 3))
+            bce_case('logits/%dx%d/%s/posWeight/sum' % (N, C, dt), x, soft, 'logits', pos_weight=pw, reduction='sum')
+            bce_case('logits/%dx%d/%s/posWeight+weight/none' % (N, C, dt), x, hard, 'logits', pos_weight=pw,
+                     weight=w, reduction='none')
+            bce_case('logits/%dx%d/%s/weight/mean' % (N, C, dt), x, soft, 'logits', weight=w)
+            p = A(rng.uniform(0, 1, N * C), dt, offset=(i % 2))
+            bce_case('probabilities/%dx%d/%s/soft/mean' % (N, C, dt), p, soft, 'probabilities')
+            bce_case('probabilities/%dx%d/%s/hard/none' % (N, C, dt), p, hard, 'probabilities', reduction='none')
+            bce_case('probabilities/%dx%d/%s/weight/sum' % (N, C, dt), p, hard, 'probabilities', weight=w,
+                     reduction='sum')
+    for dt in FLOAT_DTYPES:
+        # large logits stay finite and exact: (1-t)x + softplus(-x) form
+        xs = [100, -100, 1e4, -1e4, 100, -100, 1e4, -1e4, 30, -30, 0, 1e-8]
+        ts = [1, 1, 1, 1, 0, 0, 0, 0, 0.5, 0.25, 0.5, 1]
+        bce_case('logits/large/%s/none' % dt, A(xs, dt), A(ts, dt), 'logits', reduction='none')
+        bce_case('logits/large/%s/mean' % dt, A(xs, dt), A(ts, 'float64'), 'logits')
+        bce_case('logits/large/posWeight/%s/none' % dt, A(xs, dt), A(ts, dt), 'logits',
+                 pos_weight=A([2.0, 0.5, 3.0, 1.0], 'float64'), reduction='none')
+        # probabilities exactly 0 and 1: torch clamps log(0) to -100, so the loss is at most 100
+        ps = [0, 0, 0, 1, 1, 1, 0.5, 1e-30, 1 - 2 ** -24]
+        ts2 = [0, 1, 0.5, 0, 1, 0.5, 0.5, 1, 0]
+        bce_case('probabilities/edges/%s/none' % dt, A(ps, dt), A(ts2, dt), 'probabilities', reduction='none')
+        bce_case('probabilities/edges/%s/sum' % dt, A(ps, dt), A(ts2, dt), 'probabilities', reduction='sum')
+        bce_case('logits/nan/%s/none' % dt, A([NAN, 1, NAN], dt), A([1, NAN, 0], dt), 'logits', reduction='none')
+        # infinite logits are outside "stable for any finite logit": torch's formula
+        # (1-t) x + (1 + (pw-1) t) (log1p(exp(-|x|)) + max(-x, 0)) gives +inf for (+inf, t=0) and NaN
+        # (0 * inf or inf - inf) for the other three; recorded as torch does
+        bce_case('logits/infinite/%s/none' % dt, A([INF, INF, -INF, -INF], dt), A([0, 1, 0, 1], dt), 'logits',
+                 reduction='none')
+        for base in (2, 10):
+            bce_case('base=%d/%s/mean' % (base, dt), A(rng.normal(0, 2, 6), dt), A(rng.uniform(0, 1, 6), dt),
+                     'logits', base=base)
+        for red in ('mean', 'sum', 'none'):
+            bce_case('empty/%s/%s' % (dt, red), A([], dt), A([], dt), 'logits', reduction=red)
+    # the default input kind is 'logits' (listed first in API.md, as crossEntropy's)
+    bce_case('default-inputs/float32/mean', A(rng.normal(0, 2, 5), 'float32'), A([0, 1, 1, 0, 1], 'float32'))
+    bce_case('array-input/none', A([0.5, -1.5, 2.0], 'array'), A([1, 0, 0.5], 'array'), 'logits', reduction='none')
+    bce_case('out/float32', A([0.5, -1.5, 2.0], 'float32'), A([1, 0, 0.5], 'float32'), 'logits', reduction='none')
+    fam.cases[-1]['options']['out'] = zeros_out(3, 'float32', offset=1).desc()
+    x = A([0.5, -1.5, 2.0, 1.0], 'float32')
+    fam.add('binaryCrossEntropy/error/targets-length', 'binaryCrossEntropy', [x, A([1, 0], 'float32')],
+            {'inputs': 'logits'}, error='RangeError', match='targets')
+    fam.add('binaryCrossEntropy/error/posWeight-length', 'binaryCrossEntropy', [x, A([1, 0, 1, 0], 'float32')],
+            {'inputs': 'logits', 'posWeight': A([1, 2, 3], 'float32')}, error='RangeError', match='posWeight')
+    fam.add('binaryCrossEntropy/error/weight-length', 'binaryCrossEntropy', [x, A([1, 0, 1, 0], 'float32')],
+            {'inputs': 'logits', 'weight': A([1, 2, 3], 'float32')}, error='RangeError', match='weight')
+    fam.add('binaryCrossEntropy/error/unknown-inputs', 'binaryCrossEntropy', [x, A([1, 0, 1, 0], 'float32')],
+            {'inputs': 'log-probabilities'}, error='RangeError', match='inputs')
+    fam.add('binaryCrossEntropy/error/unknown-option', 'binaryCrossEntropy', [x, A([1, 0, 1, 0], 'float32')],
+            {'classes': 2}, error='TypeError', match='classes')
+
+    # ---------------- sigmoidFocalLoss ----------------
+    def sfl_case(name, x, t, alpha=None, gamma=None, reduction=None):
+        opts = {}
+        if alpha is not None:
+            opts['alpha'] = alpha
+        if gamma is not None:
+            opts['gamma'] = gamma
+        if reduction is not None:
+            opts['reduction'] = reduction
+        # default reduction 'mean' (API.md conventions), where torchvision's default is 'none'
+        red = reduction or 'mean'
+        a = 0.25 if alpha is None else alpha
+        g = 2.0 if gamma is None else gamma
+        per = sigmoid_focal_ref(x.f64, t.f64, a, g)
+        if len(x) and np.all(np.abs(x.f64) < 30):
+            xt, tt = x.t(), t.t()
+            pt = torch.sigmoid(xt)
+            ref = F.binary_cross_entropy_with_logits(xt, tt, reduction='none')
+            pt = pt * tt + (1 - pt) * (1 - tt)
+            ref = ref * ((1 - pt) ** g)
+            if a >= 0:
+                ref = (a * tt + (1 - a) * (1 - tt)) * ref
+            assert close(per, ref.numpy(), 1e-10, 1e-15), name
+        exp = reduce_(per, red)
+        if red == 'none':
+            exp = expect_array(exp, out_dtype(x))
+        fam.add('sigmoidFocalLoss/' + name, 'sigmoidFocalLoss', [x, t], opts or None, exp)
+
+    for i, n in enumerate([1, 3, 8, 17, 64, 257]):
+        for dt in FLOAT_DTYPES:
+            tdt = FLOAT_DTYPES[(i + (dt == 'float32')) % 2]
+            x = A(rng.normal(0, 3, n), dt, offset=(i % 2) * 2)
+            t = A(rng.integers(0, 2, n), tdt, offset=((i + 1) % 2))
+            sfl_case('n=%d/%s/t-%s/defaults' % (n, dt, tdt), x, t)
+            sfl_case('n=%d/%s/t-%s/sum' % (n, dt, tdt), x, t, reduction='sum')
+            sfl_case('n=%d/%s/t-%s/none' % (n, dt, tdt), x, t, reduction='none')
+    for dt in FLOAT_DTYPES:
+        x = A(rng.normal(0, 2, 12), dt)
+        t = A(rng.integers(0, 2, 12), dt)
+        soft = A(rng.uniform(0, 1, 12), dt)
+        for a, g in [(0.5, 2.0), (-1.0, 2.0), (0.25, 0.0), (0.75, 1.5), (-1, 0.0), (0.0, 3.0), (1.0, 1.0)]:
+            sfl_case('alpha=%g/gamma=%g/%s/none' % (a, g, dt), x, t, alpha=a, gamma=g, reduction='none')
+        sfl_case('soft-targets/%s/none' % dt, x, soft, reduction='none')
+        # finite for any finite logit: computed in log space
+        xs = [100, -100, 1e4, -1e4, 100, -100, 1e4, -1e4, 50, -50]
+        ts = [1, 1, 1, 1, 0, 0, 0, 0, 0.5, 0.5]
+        sfl_case('large/%s/none' % dt, A(xs, dt), A(ts, dt), reduction='none')
+        sfl_case('large/%s/sum' % dt, A(xs, dt), A(ts, dt), reduction='sum')
+        sfl_case('large/no-alpha/%s/mean' % dt, A(xs, dt), A(ts, dt), alpha=-1)
+        sfl_case('nan/%s/none' % dt, A([NAN, 1.0], dt), A([1, NAN], dt), reduction='none')
+        for red in ('mean', 'sum', 'none'):
+            sfl_case('empty/%s/%s' % (dt, red), A([], dt), A([], dt), reduction=red)
+    sfl_case('array-input/none', A([0.5, -1.5, 2.0], 'array'), A([1, 0, 1], 'array'), reduction='none')
+    fam.add('sigmoidFocalLoss/error/targets-length', 'sigmoidFocalLoss', [A([1, 2, 3], 'float64'),
+            A([1, 0], 'float64')], None, error='RangeError', match='targets')
+    fam.add('sigmoidFocalLoss/error/gamma-negative', 'sigmoidFocalLoss', [A([1, 2], 'float64'),
+            A([1, 0], 'float64')], {'gamma': -1}, error='RangeError', match='gamma')
+
+    # ---------------- softmaxFocalLoss ----------------
+    def mfl_case(name, x, labels, K, alpha=None, gamma=None, ignore=None, reduction=None, mode=None,
+                 give_classes=True):
+        opts = {}
+        if give_classes:
+            opts['classes'] = K
+        if alpha is not None:
+            opts['alpha'] = alpha
+        if gamma is not None:
+            opts['gamma'] = gamma
+        if ignore is not None:
+            opts['ignoreIndex'] = ignore
+        if reduction is not None:
+            opts['reduction'] = reduction
+        if mode is not None:
+            opts['inputs'] = mode
+        red = reduction or 'mean'
+        g = 2.0 if gamma is None else gamma
+        ig = -100 if ignore is None else ignore
+        # alpha omitted means 1 (no class balancing); scalar alpha applies to every class
+        if alpha is None:
+            av = np.ones(K)
+        elif isinstance(alpha, A):
+            av = alpha.f64
+        else:
+            av = np.full(K, float(alpha))
+        lp = log_probs(x.f64, mode or 'logits', K)[:, :, 0]
+        lab = labels.ints
+        per = np.zeros(lab.size)
+        count = 0
+        for n, y in enumerate(lab):
+            if y == ig:
+                continue
+            l = lp[n, y]
+            per[n] = -av[y] * (-np.expm1(l)) ** g * l  # 1 - p_y = -expm1(log p_y), exact near p_y = 1
+            count += 1
+        # 'mean' divides by the number of non-ignored samples (crossEntropy's rule without weight);
+        # per-class alpha does not change the denominator. All ignored -> NaN.
+        exp = reduce_(per, red, count)
+        if g == 0 and alpha is None and (mode or 'logits') == 'logits' and lab.size:
+            ref = F.cross_entropy(x.t(-1, K), torch.tensor(lab), ignore_index=ig, reduction=red)
+            assert close(exp, ref.numpy() if red == 'none' else float(ref)), name
+        if red == 'none':
+            exp = expect_array(exp, out_dtype(x))
+        fam.add('softmaxFocalLoss/' + name, 'softmaxFocalLoss', [x, labels], opts or None, exp)
+
+    for i, K in enumerate([1, 2, 3, 7, 8, 9, 16, 17, 33, 1000]):
+        dt = FLOAT_DTYPES[i % 2]
+        N = 3 if K == 1000 else 5
+        x = A(rng.normal(0, 3, N * K), dt, offset=(i % 3 == 0) * 2)
+        lab = rng.integers(0, K, N)
+        lab[1] = -100
+        y = A(lab, label_dtype_for(i, K, negative=True), offset=(i % 3 == 1) * 3)
+        mfl_case('K=%d/%s/alpha=0.25/mean' % (K, dt), x, y, K, alpha=0.25, give_classes=(i % 2 == 0))
+        mfl_case('K=%d/%s/alpha=0.25/none' % (K, dt), x, y, K, alpha=0.25, reduction='none')
+    for dt in FLOAT_DTYPES:
+        K, N = 4, 6
+        x = A(rng.normal(0, 2, N * K), dt)
+        lab = rng.integers(0, K, N)
+        lab[2] = -100
+        y = A(lab, 'int32')
+        aw = A(rng.uniform(0.1, 1, K), 'float64' if dt == 'float32' else 'float32', offset=1)
+        for red in ('mean', 'sum', 'none'):
+            mfl_case('alpha-per-class/%s/%s' % (dt, red), x, y, K, alpha=aw, reduction=red)
+        for g in (0.0, 0.5, 1.0, 3.0):
+            mfl_case('gamma=%g/%s/none' % (g, dt), x, y, K, alpha=0.5, gamma=g, reduction='none')
+        mfl_case('gamma=0/no-alpha/%s/mean' % dt, x, y, K, gamma=0.0)  # equals crossEntropy (checked)
+        mfl_case('default-alpha/%s/mean' % dt, x, y, K)
+        mfl_case('ignore-custom/%s/mean' % dt, x, A([0, 1, 2, 3, 1, 1], 'int32'), K, alpha=0.25, ignore=1)
+        mfl_case('ignore-all/%s/mean' % dt, x, A([-100] * 6, 'int32'), K, alpha=0.25)
+        mfl_case('ignore-all/%s/sum' % dt, x, A([-100] * 6, 'int32'), K, alpha=0.25, reduction='sum')
+        P = rng.dirichlet(np.ones(K), N)  # kept away from the clip bounds
+        mfl_case('probabilities/%s/none' % dt, A(P.ravel(), dt), A(lab.clip(0), 'int32'), K, alpha=0.25,
+                 mode='probabilities', reduction='none')
+        mfl_case('log-probabilities/%s/mean' % dt, A(np.log(P).ravel(), dt), A(lab, 'int32'), K, alpha=0.25,
+                 mode='log-probabilities')
+        rows = [[-INF, 0, 1], [-INF, 0, 1], [INF, 0, 1], [NAN, 0, 1], [-INF, -INF, -INF], [0, 0, 40]]
+        mfl_case('nonfinite/%s/none' % dt, A(np.array(rows).ravel(), dt), A([0, 1, 1, 1, 1, 2], 'int32'), 3,
+                 alpha=0.25, reduction='none')
+        mfl_case('large/%s/none' % dt, A([1e4, 0, -1e4, 1e4, 0, -1e4, 1e4, 0, -1e4], dt), A([0, 1, 2], 'int32'), 3,
+                 alpha=0.25, reduction='none')
+        for red in ('mean', 'sum', 'none'):
+            mfl_case('empty/%s/%s' % (dt, red), A([], dt), A([], 'int32'), 3, alpha=0.25, reduction=red)
+    mfl_case('array-input/none', A([0.5, -1.5, 2.0, 1, 1, 1], 'array'), A([2, 0], 'array'), 3, alpha=0.25,
+             reduction='none')
+    x = A(rng.normal(0, 1, 6), 'float32')
+    fam.add('softmaxFocalLoss/error/label-out-of-range', 'softmaxFocalLoss', [x, A([0, 3], 'int32')],
+            {'classes': 3}, error='RangeError', match=r'labels\[1\]')
+    fam.add('softmaxFocalLoss/error/alpha-length', 'softmaxFocalLoss', [x, A([0, 2], 'int32')],
+            {'classes': 3, 'alpha': A([1, 2], 'float32')}, error='RangeError', match='alpha')
+
+    # ---------------- heatmapFocalLoss ----------------
+    def make_gt(B, C, H, W, npos):
+        gt = np.zeros((B, C, H, W))
+        for _ in range(npos):
+            b, c = rng.integers(0, B), rng.integers(0, C)
+            cx, cy, r = rng.integers(0, W), rng.integers(0, H), int(rng.integers(1, 4))
+            gt[b, c] = draw_ref(gt[b, c], H, W, cx, cy, r).reshape(H, W)
+        return gt.ravel()
+
+    def hfl_case(name, pred, gt, mode=None, alpha=None, beta=None, batch=None, reduction=None, **extra):
+        opts = {}
+        if mode is not None:
+            opts['inputs'] = mode
+        if alpha is not None:
+            opts['alpha'] = alpha
+        if beta is not None:
+            opts['beta'] = beta
+        if batch is not None:
+            opts['batch'] = batch
+        if reduction is not None:
+            opts['reduction'] = reduction
+        red = reduction or 'mean'
+        loss, pos = heatmap_terms(pred.f64, gt.f64, mode or 'probabilities', 2.0 if alpha is None else alpha,
+                                  4.0 if beta is None else beta)
+        exp = heatmap_reduce(loss, pos, red, batch)
+        if (mode or 'probabilities') == 'probabilities' and alpha is None and beta is None and red == 'mean' \
+                and len(pred) and not np.any(np.isnan(pred.f64)):
+            ref = cornernet_neg_loss_torch(torch.clamp(pred.t(), 1e-4, 1 - 1e-4), gt.t())
+            assert close(exp, ref, 1e-11, 1e-12), (name, exp, ref)
+        if red in ('none', 'per-sample'):
+            exp = expect_array(exp, out_dtype(pred))
+        fam.add('heatmapFocalLoss/' + name, 'heatmapFocalLoss', [pred, gt], opts or None, exp, **extra)
+
+    for i, (B, C, H, W) in enumerate([(1, 1, 8, 8), (2, 3, 7, 9), (2, 1, 16, 16), (3, 2, 5, 17), (1, 4, 32, 32)]):
+        for dt in FLOAT_DTYPES:
+            gdt = FLOAT_DTYPES[(i + (dt == 'float64')) % 2]
+            gt = A(make_gt(B, C, H, W, 2 * B * C), gdt, offset=(i % 2) * 3)
+            n = B * C * H * W
+            pred = A(rng.uniform(0.001, 0.999, n), dt, offset=((i + 1) % 2) * 2)
+            logits = A(rng.normal(-2, 3, n), dt)
+            tag = '%dx%dx%dx%d/%s/gt-%s' % (B, C, H, W, dt, gdt)
+            hfl_case('probabilities/%s/mean' % tag, pred, gt, 'probabilities')
+            hfl_case('logits/%s/mean' % tag, logits, gt, 'logits')
+            hfl_case('probabilities/%s/per-sample' % tag, pred, gt, 'probabilities', batch=B, reduction='per-sample')
+            hfl_case('logits/%s/per-sample' % tag, logits, gt, 'logits', batch=B, reduction='per-sample')
+            if i < 3:
+                hfl_case('probabilities/%s/sum' % tag, pred, gt, 'probabilities', reduction='sum')
+                hfl_case('logits/%s/none' % tag, logits, gt, 'logits', reduction='none')
+                hfl_case('probabilities/%s/none' % tag, pred, gt, 'probabilities', reduction='none')
+                hfl_case('probabilities/%s/alpha=1/beta=2/mean' % tag, pred, gt, 'probabilities', alpha=1, beta=2)
+    for dt in FLOAT_DTYPES:
+        gt = A(make_gt(2, 1, 6, 6, 3), 'float32')
+        # the default input kind is 'probabilities' (listed first in API.md; CornerNet)
+        hfl_case('default-inputs/%s/mean' % dt, A(rng.uniform(0.01, 0.99, 72), dt), gt)
+        # no positives anywhere: 'mean' is the un-normalised negative sum (CornerNet)
+        hfl_case('no-positives/%s/mean' % dt, A(rng.uniform(0.01, 0.99, 16), dt), A(np.full(16, 0.5), dt),
+                 'probabilities')
+        # per-sample: the first image has positives, the second none (its negative sum)
+        g2 = np.concatenate([make_gt(1, 1, 4, 4, 1), rng.uniform(0, 0.9, 16)])
+        hfl_case('per-sample/one-empty/%s' % dt, A(rng.uniform(0.01, 0.99, 32), dt), A(g2, dt), 'probabilities',
+                 batch=2, reduction='per-sample')
+        # clamp at [1e-4, 1 - 1e-4]: exact 0 and 1 predictions stay finite.
+        pe = [0, 1, 0, 1, 0.5, 1e-6, 1 - 1e-6, 0.2]
+        ge = [1, 1, 0, 0, 0.3, 1, 0.9, 1]
+        extra = {}
+        if dt == 'float32':
+            # 1 - 1e-4 is not representable in float32: clamping in float32 (0.99989998f) instead of
+            # float64 moves log(1-p) by 2e-4 for a prediction of 1 with gt < 1.
+            extra = {'rtol': 1e-6, 'atol': 1e-3}
+        hfl_case('probabilities/clamp/%s/none' % dt, A(pe, dt), A(ge, dt), 'probabilities', reduction='none', **extra)
+        hfl_case('probabilities/clamp/%s/sum' % dt, A(pe, dt), A(ge, dt), 'probabilities', reduction='sum', **extra)
+        # logits: exact in log space, finite for large magnitudes
+        le = [50, -50, 1e4, -1e4, 1e4, -1e4, 0, 20]
+        hfl_case('logits/large/%s/none' % dt, A(le, dt), A(ge, dt), 'logits', reduction='none')
+        hfl_case('logits/large/%s/mean' % dt, A(le, dt), A(ge, dt), 'logits')
+        hfl_case('nan/%s/none' % dt, A([NAN, 0.5, 0.5], dt), A([1, NAN, 0], dt), 'probabilities', reduction='none')
+        for red in ('mean', 'sum', 'none'):
+            hfl_case('empty/%s/%s' % (dt, red), A([], dt), A([], dt), 'probabilities', reduction=red)
+    x = A(rng.uniform(0.1, 0.9, 8), 'float32')
+    fam.add('heatmapFocalLoss/error/gt-length', 'heatmapFocalLoss', [x, A(np.zeros(6), 'float32')], None,
+            error='RangeError', match='gt')
+    fam.add('heatmapFocalLoss/error/per-sample-without-batch', 'heatmapFocalLoss', [x, A(np.zeros(8), 'float32')],
+            {'reduction': 'per-sample'}, error='RangeError', match='batch')
+    fam.add('heatmapFocalLoss/error/batch-not-dividing', 'heatmapFocalLoss', [x, A(np.zeros(8), 'float32')],
+            {'reduction': 'per-sample', 'batch': 3}, error='RangeError', match='batch')
+
+    # ---------------- gaussianRadius ----------------
+    sizes = [(10, 10), (100, 100), (37.5, 12.25), (1, 1000), (512, 3), (0, 20), (0.5, 0.5), (64, 128)]
+    for h, w in sizes:
+        for variant in ('cornernet', 'centernet'):
+            for o in (0.7, 0.3, 0.9):
+                opts = {}
+                if o != 0.7:
+                    opts['minOverlap'] = o
+                if variant != 'cornernet' or (h, w) == (10, 10):
+                    opts['variant'] = variant
+                exp = gaussian_radius(float(h), float(w), o, variant)
+                fam.add('gaussianRadius/%s/%gx%g/o=%g' % (variant, h, w, o), 'gaussianRadius', [h, w], opts or None,
+                        exp)
+    # the default is the corrected 'cornernet' formula with minOverlap 0.7
+    fam.add('gaussianRadius/defaults/24x40', 'gaussianRadius', [24, 40], None, gaussian_radius(24.0, 40.0, 0.7,
+                                                                                              'cornernet'))
+    fam.add('gaussianRadius/error/minOverlap-above-1', 'gaussianRadius', [10, 10], {'minOverlap': 1.5},
+            error='RangeError', match='minOverlap')
+    fam.add('gaussianRadius/error/negative-height', 'gaussianRadius', [-1, 10], None, error='RangeError',
+            match='height')
+    fam.add('gaussianRadius/error/unknown-variant', 'gaussianRadius', [10, 10], {'variant': 'mmdet'},
+            error='RangeError', match='variant')
+
+    # ---------------- drawGaussian ----------------
+    def dg_case(name, hm, H, W, x, y, r, k=None):
+        args = [hm, {'height': H, 'width': W}, x, y, r]
+        exp = draw_ref(hm.f64, H, W, x, y, r, 1.0 if k is None else k)
+        if 0 <= x < W and 0 <= y < H:
+            assert close(exp, draw_umich_check(hm.f64, H, W, x, y, r, 1.0 if k is None else k), 0, 0), name
+        fam.add('drawGaussian/' + name, 'drawGaussian', args, None if k is None else {'k': k},
+                expect_array(exp, hm.dtype), inplace=True)
+
+    for dt in FLOAT_DTYPES:
+        for H, W, x, y, r, k in [(9, 9, 4, 4, 2, None), (9, 9, 4, 4, 0, None), (16, 12, 5, 7, 3, None),
+                                 (10, 10, 0, 0, 3, None), (10, 10, 9, 9, 3, None), (10, 10, 0, 9, 4, 0.5),
+                                 (7, 20, 19, 3, 5, None), (8, 8, -2, 3, 3, None), (8, 8, 3, 10, 3, None),
+                                 (8, 8, -5, 3, 3, None), (32, 32, 16, 16, 10, 2.0), (5, 5, 2, 2, 7, None)]:
+            hm = A(np.zeros(H * W), dt, offset=(x % 3))
+            dg_case('empty-map/%dx%d/x=%d/y=%d/r=%d/k=%s/%s' % (H, W, x, y, r, k, dt), hm, H, W, x, y, r, k)
+        # max-combining with what is already there
+        H, W = 12, 12
+        base = draw_ref(np.zeros(H * W), H, W, 4, 5, 3)
+        base = np.maximum(base, rng.uniform(0, 0.3, H * W))
+        dg_case('max-combine/%s' % dt, A(base, dt, offset=1), H, W, 6, 6, 3)
+        dg_case('max-combine/k=0.5/%s' % dt, A(base, dt), H, W, 5, 5, 2, 0.5)
+    hm = A(np.zeros(16), 'float32')
+    fam.add('drawGaussian/error/heatmap-length', 'drawGaussian', [hm, {'height': 3, 'width': 4}, 1, 1, 1], None,
+            error='RangeError', match='heatmap')
+    fam.add('drawGaussian/error/negative-radius', 'drawGaussian', [hm, {'height': 4, 'width': 4}, 1, 1, -1], None,
+            error='RangeError', match='radius')
+
+    # ---------------- renderHeatmaps ----------------
+    def rh_case(name, B, C, H, W, pts, columnar=False):
+        out = np.zeros((B, C, H * W))
+        for p in pts:
+            out[p['batch'], p['channel']] = draw_ref(out[p['batch'], p['channel']], H, W, p['x'], p['y'], p['radius'])
+        if columnar:
+            cols = {}
+            for key, dtp in [('batch', 'int32'), ('channel', 'uint8'), ('x', 'int32'), ('y', 'int16'),
+                             ('radius', 'float64')]:
+                cols[key] = A([p[key] for p in pts], dtp, offset=(1 if key == 'x' else 0))
+            points = cols
+        else:
+            points = pts
+        arg = {'batch': B, 'channels': C, 'height': H, 'width': W, 'points': points}
+        fam.add('renderHeatmaps/' + name, 'renderHeatmaps', [arg], None, expect_array(out.ravel(), 'float32'))
+
+    def rand_points(B, C, H, W, n):
+        return [{'batch': int(rng.integers(0, B)), 'channel': int(rng.integers(0, C)),
+                 'x': int(rng.integers(-1, W + 1)), 'y': int(rng.integers(-1, H + 1)),
+                 'radius': int(rng.integers(0, 5))} for _ in range(n)]
+
+    for B, C, H, W, n in [(1, 1, 8, 8, 1), (2, 3, 10, 12, 6), (3, 2, 16, 16, 10), (1, 17, 5, 7, 20)]:
+        pts = rand_points(B, C, H, W, n)
+        rh_case('objects/%dx%dx%dx%d/n=%d' % (B, C, H, W, n), B, C, H, W, pts)
+        rh_case('columnar/%dx%dx%dx%d/n=%d' % (B, C, H, W, n), B, C, H, W, pts, columnar=True)
+    rh_case('no-points', 2, 2, 3, 3, [])
+    rh_case('overlapping-same-centre', 1, 1, 9, 9, [{'batch': 0, 'channel': 0, 'x': 4, 'y': 4, 'radius': 1},
+                                                     {'batch': 0, 'channel': 0, 'x': 4, 'y': 4, 'radius': 3}])
+    fam.add('renderHeatmaps/error/channel-out-of-range', 'renderHeatmaps',
+            [{'batch': 1, 'channels': 2, 'height': 4, 'width': 4,
+              'points': [{'batch': 0, 'channel': 0, 'x': 1, 'y': 1, 'radius': 1},
+                         {'batch': 0, 'channel': 2, 'x': 1, 'y': 1, 'radius': 1}]}], None,
+            error='RangeError', match='channel')
+    fam.add('renderHeatmaps/error/batch-out-of-range', 'renderHeatmaps',
+            [{'batch': 1, 'channels': 2, 'height': 4, 'width': 4,
+              'points': [{'batch': 1, 'channel': 0, 'x': 1, 'y': 1, 'radius': 1}]}], None,
+            error='RangeError', match='batch')
+
+    # ---------------- mseLoss ----------------
+    def mse_case(name, pred, target, weight=None, reduction=None):
+        opts = {}
+        if weight is not None:
+            opts['weight'] = weight
+        if reduction is not None:
+            opts['reduction'] = reduction
+        red = reduction or 'mean'
+        d = pred.f64 - target.f64
+        if weight is None:
+            per = d * d
+        else:
+            # weight of length L dividing n: element i takes weight[floor(i / (n / L))], i.e. one weight
+            # per leading block (per channel of a [C, H, W] map, per element when L = n)
+            L, n = len(weight), len(pred)
+            per = weight.f64[np.arange(n) // (n // L)] * d * d if n else np.zeros(0)
+        # 'mean' divides by the element count, as (w * (p - t) ** 2).mean() in PyTorch
+        exp = reduce_(per, red)
+        if weight is None and len(pred):
+            ref = F.mse_loss(pred.t(), target.t(), reduction=red)
+            assert close(exp, ref.numpy() if red == 'none' else float(ref)), name
+        if red == 'none':
+            exp = expect_array(exp, out_dtype(pred))
+        fam.add('mseLoss/' + name, 'mseLoss', [pred, target], opts or None, exp)
+
+    for i, n in enumerate([1, 3, 8, 17, 64, 1000]):
+        dt = FLOAT_DTYPES[i % 2]
+        tdt = FLOAT_DTYPES[(i // 2) % 2]
+        p = A(rng.normal(0, 1, n), dt, offset=(i % 3 == 0) * 1)
+        t = A(rng.uniform(0, 1, n), tdt, offset=(i % 3 == 1) * 2)
+        for red in ('mean', 'sum', 'none'):
+            mse_case('n=%d/%s/t-%s/%s' % (n, dt, tdt, red), p, t, reduction=red)
+        mse_case('n=%d/%s/t-%s/default' % (n, dt, tdt), p, t)
+        w = A(rng.uniform(0, 2, n), FLOAT_DTYPES[(i + 1) % 2], offset=(i % 3 == 2) * 1)
+        mse_case('n=%d/%s/weight-per-element/mean' % (n, dt), p, t, weight=w)
+        mse_case('n=%d/%s/weight-per-element/none' % (n, dt), p, t, weight=w, reduction='none')
+    for dt in FLOAT_DTYPES:
+        C, H, W = 3, 4, 5
+        p = A(rng.uniform(0, 1, C * H * W), dt)
+        t = A(make_gt(1, C, H, W, 3), 'float32')
+        wc = A([1.0, 0.5, 2.0], 'float64', offset=2)
+        for red in ('mean', 'sum', 'none'):
+            mse_case('weight-per-channel/%s/%s' % (dt, red), p, t, weight=wc, reduction=red)
+        mse_case('nonfinite/%s/none' % dt, A([NAN, INF, -INF, 1], dt), A([0, 0, 0, INF], dt), reduction='none')
+        mse_case('large/%s/sum' % dt, A([1e19, -1e19, 1e-20], dt), A([0, 0, 0], dt), reduction='sum')
+        for red in ('mean', 'sum', 'none'):
+            mse_case('empty/%s/%s' % (dt, red), A([], dt), A([], dt), reduction=red)
+    mse_case('array-input/none', A([0.5, -1.5, 2.0], 'array'), A([1, 0, 0.5], 'array'), reduction='none')
+    x = A([0.5, -1.5, 2.0, 1.0], 'float32')
+    fam.add('mseLoss/error/target-length', 'mseLoss', [x, A([1, 0], 'float32')], None, error='RangeError',
+            match='target')
+    fam.add('mseLoss/error/weight-not-dividing', 'mseLoss', [x, x], {'weight': A([1, 2, 3], 'float32')},
+            error='RangeError', match='weight')
+    return fam
+
+
+FAMILIES = {'classification': gen_classification, 'distributions': gen_distributions, 'dense': gen_dense}
 
 
 def main(argv):
