@@ -142,6 +142,12 @@ function formatRate(g) {
   return g >= 10 ? g.toFixed(1) : g >= 0.1 ? g.toFixed(2) : g.toPrecision(2);
 }
 
+function formatBytes(b) {
+  if (b < 1024) return `${b} B`;
+  if (b < 2 ** 20) return `${(b / 1024).toFixed(1)} KiB`;
+  return `${(b / 2 ** 20).toFixed(1)} MiB`;
+}
+
 function cpuModel() {
   try {
     const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
@@ -222,7 +228,7 @@ function printSection(title, results) {
         cells.push(row.impl, '—', '—', '—', `${row.status}: ${row.note}`);
       } else {
         const check = row.isBound
-          ? `reads ${(r.readBytes / 2 ** 20).toFixed(r.readBytes < 2 ** 20 ? 4 : 1)} MiB`
+          ? `reads ${formatBytes(r.readBytes)}`
           : row.checkOk
             ? `✓ ${row.maxRelErr.toExponential(0)}`
             : `✗ MISMATCH rel ${row.maxRelErr.toExponential(1)}`;
@@ -246,6 +252,8 @@ async function main() {
     ? { targetMs: 40, rounds: 5, warmupMs: 15 }
     : { targetMs: 300, rounds: 11, warmupMs: 100 };
   const log = (m) => process.stderr.write(`${m}\n`);
+  const selected = (c) => !opts.filter || opts.filter.test(caseId(c));
+  if (!SECTIONS.some((s) => s.cases.some(selected))) fail(`--filter ${opts.filter} matches no case`);
   const started = Date.now();
 
   await tfjs.init();
@@ -277,7 +285,7 @@ async function main() {
   const all = [];
   let losskitMismatch = false;
   for (const section of SECTIONS) {
-    const cases = section.cases.filter((c) => !opts.filter || opts.filter.test(caseId(c)));
+    const cases = section.cases.filter(selected);
     if (cases.length === 0) continue;
     const results = [];
     for (const c of cases) {
@@ -290,7 +298,6 @@ async function main() {
     }
     printSection(section.title, results);
   }
-  if (all.length === 0) fail(`--filter ${opts.filter} matches no case`);
 
   const seconds = (Date.now() - started) / 1000;
   console.log(`_Total bench time ${seconds.toFixed(0)} s._`);
