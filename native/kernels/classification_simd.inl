@@ -138,6 +138,8 @@ static inline void vsumexp_span(const typename D::T* x, size_t len, typename D::
   }
 }
 
+// log-sum-exp of a long span in one pass over memory: chunk max, rescale the running sum when
+// the max grows, then the chunk's exp sum while it is still in L1.
 // A float64 sum of vectors: adds go to a float lane accumulator that is widened every 8 adds.
 template <class D>
 struct WideAcc {
@@ -165,8 +167,6 @@ static inline const T* ones_lanes() {
   return kOnes;
 }
 
-// log-sum-exp of a long span in one pass over memory: chunk max, rescale the running sum when
-// the max grows, then the chunk's exp sum while it is still in L1.
 template <class D>
 static double lse_span_online(const typename D::T* x, size_t len) {
   using T = typename D::T;
@@ -255,13 +255,32 @@ static void simd_softmax_rows(const T* x, size_t n, size_t k, T inv_temp, bool l
     T* o = out + i * k;
     // inv_temp > 0 and rounding is monotonic, so max(x * s) == max(x) * s exactly.
     const T m = vmax_span<D>(row, k) * inv_temp;
+    const V vm = D::set1(m);
     double se = std::numeric_limits<double>::quiet_NaN();
-    if (finite(m)) vsumexp_span<D, true, false, false>(row, k, inv_temp, m, nullptr, &se, nullptr);
+    if (finite(m)) {
+      if (log) {
+        vsumexp_span<D, true, false, false>(row, k, inv_temp, m, nullptr, &se, nullptr);
+      } else {
+        // softmax: keep exp(x*s - m) in out during the sum, then scale: one exp per element.
+        WideAcc<D> acc;
+        size_t j = 0;
+        for (; j + N <= k; j += N) {
+          V e = vexp_le0<D>(D::sub(D::mul(D::load(row + j), vs), vm));
+          D::store(o + j, e);
+          acc.add(e);
+        }
+        if (j < k) {
+          V e = vexp_le0<D>(D::sub(D::mul(D::load_partial(row + j, k - j, -std::numeric_limits<T>::infinity()), vs), vm));
+          D::store_partial(o + j, e, k - j);
+          acc.add(e);
+        }
+        se = acc.sum();
+      }
+    }
     if (!finite(se)) {  // NaN in the row, or an infinite max: torch gives NaN for the whole row
       for (size_t j = 0; j < k; ++j) o[j] = std::numeric_limits<T>::quiet_NaN();
       continue;
     }
-    const V vm = D::set1(m);
     if (log) {
       const V ls = D::set1(static_cast<T>(std::log(se)));
       size_t j = 0;
@@ -270,9 +289,8 @@ static void simd_softmax_rows(const T* x, size_t n, size_t k, T inv_temp, bool l
     } else {
       const V inv = D::set1(static_cast<T>(1.0 / se));
       size_t j = 0;
-      for (; j + N <= k; j += N) D::store(o + j, D::mul(vexp_le0<D>(D::sub(D::mul(D::load(row + j), vs), vm)), inv));
-      if (j < k)
-        D::store_partial(o + j, D::mul(vexp_le0<D>(D::sub(D::mul(D::load_partial(row + j, k - j, 0), vs), vm)), inv), k - j);
+      for (; j + N <= k; j += N) D::store(o + j, D::mul(D::load(o + j), inv));
+      if (j < k) D::store_partial(o + j, D::mul(D::load_partial(o + j, k - j, 0), inv), k - j);
     }
   }
 }
