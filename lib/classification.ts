@@ -147,9 +147,11 @@ function commonOptions(fn: string, o: Record<string, unknown>, k: number, s: num
   };
 }
 
+const stats = native.stats as Float64Array;
+
 /**
- * The small-batch hot path: typed arrays, logits, S = 1, no weight or smoothing, 'mean' or 'sum',
- * natural log. It checks only what it needs (O(1)) and leaves every other case, including every
+ * The small-batch hot path: typed arrays, logits, S = 1, no weight or smoothing, ignoreIndex -100,
+ * 'mean' or 'sum', natural log. It checks only what it needs (O(1)) and leaves every other case, including every
  * error, to the general path so messages are the same. Returns undefined when not applicable.
  */
 function crossEntropyFast(input: unknown, labels: unknown, opts: unknown): number | undefined {
@@ -157,8 +159,7 @@ function crossEntropyFast(input: unknown, labels: unknown, opts: unknown): numbe
   if (!(labels instanceof Int32Array || labels instanceof Uint8Array || labels instanceof Int8Array ||
     labels instanceof Int16Array || labels instanceof Uint16Array || labels instanceof Uint32Array)) return undefined;
   let k = 0;
-  let sum = 0;
-  let ignore = -100;
+  let sum = false;
   if (opts !== undefined) {
     if (opts === null || typeof opts !== 'object') return undefined;
     const o = opts as Record<string, unknown>;
@@ -168,11 +169,10 @@ function crossEntropyFast(input: unknown, labels: unknown, opts: unknown): numbe
         if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) return undefined;
         k = v;
       } else if (key === 'reduction') {
-        if (v === 'sum') sum = 1;
+        if (v === 'sum') sum = true;
         else if (v !== 'mean' && v !== undefined) return undefined;
       } else if (key === 'ignoreIndex') {
-        if (typeof v !== 'number' || !Number.isSafeInteger(v)) return undefined;
-        ignore = v;
+        if (v !== -100 && v !== undefined) return undefined;
       } else if (v !== undefined || key !== 'spatial') {
         return undefined;
       }
@@ -186,7 +186,8 @@ function crossEntropyFast(input: unknown, labels: unknown, opts: unknown): numbe
     return undefined;
   }
   if (n === 0 || input.buffer.byteLength === 0) return undefined;
-  return native.crossEntropyFast(input, labels, k, ignore, sum) as number;
+  native.crossEntropyFast(input, labels, sum ? -k : k);
+  return sum ? stats[0] : stats[0] / stats[1];
 }
 
 /**
