@@ -2,7 +2,8 @@
 // npm pack / npm publish run this first (the "prepack" script), so a tarball always holds fresh
 // dist/ and a prebuilt addon for this machine; `npm run prebuildify` runs only the addon part.
 //
-//   1. dist/ from scratch (tsc + ESM wrappers), so no file of a deleted module ships.
+//   1. dist/ emptied; npm then runs "prepare" (tsc + ESM wrappers), so no file of a deleted
+//      module ships.
 //   2. prebuildify --napi --strip --tag-libc for this platform, against this Node's headers
 //      (Node-API is ABI-stable, so one build serves every Node >= 18). Skipped when
 //      LOSSKIT_USE_PREBUILDS=1: a release job that collected prebuilds/* from a CI matrix
@@ -40,9 +41,8 @@ function bin(name) {
 }
 
 if (!prebuildOnly) {
+  // npm pack runs "prepare" (tsc + ESM wrappers) right after this script, into an empty dist/.
   fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
-  run(bin('tsc'), ['-p', 'tsconfig.json']);
-  run(process.execPath, ['tools/write-esm.js']);
 }
 
 const hostDir = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`);
