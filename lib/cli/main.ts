@@ -78,7 +78,7 @@ Example:
   losskit score --loss cross-entropy --input logits.npy --target labels.npy --top-k 5 --report r.html
 `;
 
-const VALUE_FLAGS = new Set([
+export const VALUE_FLAGS = new Set([
   'loss', 'input', 'target', 'classes', 'spatial', 'inputs', 'epsilon', 'weight', 'pos-weight', 'ignore-index',
   'label-smoothing', 'smoothing', 'reduction', 'base', 'alpha', 'gamma', 'beta', 'batch', 'temperature', 'top-k', 'bins',
   'class-names', 'per-sample', 'report', 'block-rows',
