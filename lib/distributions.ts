@@ -9,6 +9,7 @@ const INPUT_KINDS = ['probabilities', 'log-probabilities', 'logits'] as const;
 const KL_REDUCTIONS = ['batchmean', 'sum', 'mean', 'none'] as const;
 const KL_REDUCTION_CODE = { batchmean: 0, sum: 1, mean: 2, none: 3 } as const;
 const SMOOTHINGS = ['uniform', 'others'] as const;
+const MAX_OUTPUT = 2 ** 32;
 
 export type KlReduction = (typeof KL_REDUCTIONS)[number];
 
@@ -161,6 +162,9 @@ export function smoothLabels(labels: LabelInput, opts: SmoothLabelsOptions): Flo
     on = 1 - eps;
     off = k > 1 ? eps / (k - 1) : 0;
   }
+  // A cap that holds on every Node version, so a typo in classes fails at once instead of
+  // trying to allocate (and fill) tens of gigabytes.
+  if (y.length * k > MAX_OUTPUT) throw rangeError(fn, `labels.length × classes (${y.length} × ${k}) is too large: at most 2^32 values`);
   const out = allocate(fn, 'labels.length × classes', y.length * k, (n) => new Float32Array(n));
   return native.smoothLabels(y, k, on, off, out) as Float32Array;
 }

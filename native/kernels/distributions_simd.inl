@@ -134,7 +134,7 @@ static double entropy_row_simd(const typename D::T* x, size_t k, Inputs mode) {
   for (; j + N <= k; j += N) step(D::load(x + j));
   // Padding contributes nothing: p = 0, or a log-probability / logit of -Inf.
   if (j < k) step(D::load_partial(x + j, k - j, mode == Inputs::kProbabilities ? T(0) : ninf));
-  if (mode != Inputs::kLogits) return -a.sum();
+  if (mode != Inputs::kLogits) return 0.0 - a.sum();  // +0, not -0, for a certain outcome (as the reference)
   const double se = e.sum();
   return std::log(se) - a.sum() / se;
 }
