@@ -179,6 +179,30 @@ describe('score, the other kinds', () => {
   });
 });
 
+describe('score --loss kl', () => {
+  test('batchmean / mean / sum, base 2, logits for q, streamed, per-row file; accuracy against argmax p', () => {
+    const p = lk.softmax(new Float64Array(N * K).map(() => rand() * 4), { classes: K });
+    put('kl-p.npy', encodeNpy(p, [N, K]));
+    put('kl-q.json', JSON.stringify(Array.from({ length: N }, (_, i) => Array.from(logits.subarray(i * K, i * K + K)))));
+    const kl = (o: Record<string, unknown>) => (lk as any).klDivergence(p, Float64Array.from(logits), { classes: K, inputs: 'logits', ...o });
+    for (const reduction of ['batchmean', 'mean', 'sum']) {
+      const out = json('score', '--loss', 'kl', '--input', 'kl-q.json', '--target', 'kl-p.npy', '--inputs', 'logits', '--base', '2',
+        '--reduction', reduction, '--block-rows', '6', '--per-sample', 'kl-rows.npy');
+      expect(out.loss).toBeCloseTo(kl({ reduction, base: 2 }), 12);
+      expect(out.weight).toBe(reduction === 'batchmean' ? N : reduction === 'mean' ? N * K : 1);
+    }
+    expect(Array.from(readNpy(path.join(dir, 'kl-rows.npy')).data)).toEqual(Array.from(kl({ reduction: 'none', base: 2 })));
+    const out = json('score', '--loss', 'kl', '--input', 'kl-q.json', '--target', 'kl-p.npy', '--inputs', 'logits');
+    const argmax = Int32Array.from({ length: N }, (_, i) => {
+      const row = Array.from(p.subarray(i * K, i * K + K));
+      return row.indexOf(Math.max(...row));
+    });
+    const m = new ClassificationMetrics({ classes: K }).update(lk.softmax(Float64Array.from(logits), { classes: K }), argmax).result();
+    expect(out.accuracy).toBeCloseTo(m.accuracy, 15);
+    expect(out.ece).toBeCloseTo(m.ece, 12);
+  });
+});
+
 describe('user errors: one line, exit 2', () => {
   const ce = ['score', '--loss', 'cross-entropy'];
   test('a missing file', () => {
