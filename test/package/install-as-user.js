@@ -210,6 +210,18 @@ if (isMainThread) {
   check(oneLiner.code === 0 && oneLiner.err === '' && close(Number(oneLiner.out.trim())),
     `node -e "console.log(require('losskit').crossEntropy(...))" prints ${oneLiner.out.trim()}`, oneLiner.err);
 
+  // The command line, when the package declares one: installed as node_modules/.bin/losskit.
+  if (pkg.bin) {
+    const cliJs = path.join(installed, typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.losskit);
+    const ver = runNode([cliJs, '--version']);
+    check(ver.code === 0 && ver.out.trim() === pkg.version, `losskit --version prints ${ver.out.trim()}`, ver.err);
+    const bin = path.join(consumer, 'node_modules', '.bin', win ? 'losskit.cmd' : 'losskit');
+    const demo = sh(bin, ['demo', '--no-report'], { cwd: consumer });
+    check(demo.code === 0 && demo.out.length > 0 && demo.err === '',
+      `npx losskit demo runs from the installed package (${demo.out.trim().split('\n').length} lines)`,
+      `exit ${demo.code}\n${demo.out}${demo.err}`);
+  }
+
   // ---- TypeScript consumers -----------------------------------------------------------------
   const tsc = path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
   const tsBody = (imp) => `${imp}
