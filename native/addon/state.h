@@ -14,5 +14,6 @@ struct State {
 inline State& state(napi_env env) { return *Napi::Env(env).GetInstanceData<State>(); }
 
 void RegisterClassification(Napi::Env env, Napi::Object exports);
+void RegisterDense(Napi::Env env, Napi::Object exports);
 
 }  // namespace losskit

@@ -16,12 +16,15 @@ namespace avx2 {
 #include "vec_avx2.h"
 #include "simd_math.h"
 #include "classification_simd.inl"
+#include "dense_simd.inl"
 }  // namespace avx2
 
 void fill_avx2(KernelTable& t) noexcept {
   t.isa = "avx2";
   avx2::fill_classification(t.cls_f32);
   avx2::fill_classification(t.cls_f64);
+  avx2::fill_dense(t.dense_f32);
+  avx2::fill_dense(t.dense_f64);
 }
 
 }  // namespace losskit

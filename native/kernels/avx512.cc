@@ -16,12 +16,15 @@ namespace avx512 {
 #include "vec_avx512.h"
 #include "simd_math.h"
 #include "classification_simd.inl"
+#include "dense_simd.inl"
 }  // namespace avx512
 
 void fill_avx512(KernelTable& t) noexcept {
   t.isa = "avx512";
   avx512::fill_classification(t.cls_f32);
   avx512::fill_classification(t.cls_f64);
+  avx512::fill_dense(t.dense_f32);
+  avx512::fill_dense(t.dense_f64);
 }
 
 }  // namespace losskit
