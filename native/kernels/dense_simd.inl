@@ -57,11 +57,35 @@ static inline typename D::V vabs(typename D::V x) {
   return D::max(x, D::sub(D::zero(), x));  // NaN stays NaN (second operand)
 }
 
+// log(m) + e ln2 for m in [sqrt(1/2), sqrt(2)): simd_math.h's log_core with the same coefficients,
+// its degree-8 polynomial evaluated in Estrin's form (dependency depth 4 instead of 9): measured
+// faster in the heatmap loop (about 10%: the out-of-order window overlaps more iterations).
+static inline F32::V log_core_estrin(F32::V m, F32::V e) {
+  using D = F32;
+  const D::V x = D::sub(m, D::set1(1.0f));
+  const D::V z = D::mul(x, x);
+  const D::V z2 = D::mul(z, z);
+  const D::V z4 = D::mul(z2, z2);
+  const D::V p01 = D::fma(D::set1(-2.4999993993E-1f), x, D::set1(3.3333331174E-1f));
+  const D::V p23 = D::fma(D::set1(-1.6668057665E-1f), x, D::set1(2.0000714765E-1f));
+  const D::V p45 = D::fma(D::set1(-1.2420140846E-1f), x, D::set1(1.4249322787E-1f));
+  const D::V p67 = D::fma(D::set1(-1.1514610310E-1f), x, D::set1(1.1676998740E-1f));
+  const D::V p03 = D::fma(p23, z, p01);
+  const D::V p47 = D::fma(p67, z, p45);
+  const D::V p07 = D::fma(p47, z2, p03);
+  D::V y = D::fma(D::set1(7.0376836292E-2f), z4, p07);
+  y = D::mul(D::mul(y, x), z);
+  y = D::fma(e, D::set1(-2.12194440e-4f), y);
+  y = D::fnma(D::set1(0.5f), z, y);
+  return D::fma(e, D::set1(0.693359375f), D::add(x, y));
+}
+static inline F64::V log_core_estrin(F64::V m, F64::V e) { return log_core(F64(), m, e); }
+
 // log x for x positive, normal and finite (a clamped probability, or 1 + e with e in [0, 1]); other
 // inputs give a finite meaningless value, so callers make NaN propagate through another factor.
 // musl's reduction: offsetting the bits by those of sqrt(1/2) puts the mantissa straight into
 // [sqrt(1/2), sqrt(2)) and the exponent into the top bits, so the range fix-ups and special-value
-// selects of vlog drop out; the polynomial (and so the accuracy) is simd_math.h's log_core.
+// selects of vlog drop out.
 template <class D>
 static inline typename D::V vlog_pos(typename D::V x) {
   using I = typename D::I;
@@ -72,7 +96,7 @@ static inline typename D::V vlog_pos(typename D::V x) {
   const typename D::V e =
       D::sub(D::small_to_float(D::template ishr<D::kMantBits>(ix)), D::set1(static_cast<T>(D::kBias)));
   const I mant = D::iset1((static_cast<int64_t>(1) << D::kMantBits) - 1);
-  return log_core(D(), D::from_bits(D::iadd(D::iand(ix, mant), sqrt_half)), e);
+  return log_core_estrin(D::from_bits(D::iadd(D::iand(ix, mant), sqrt_half)), e);
 }
 
 // b^n for a compile-time n >= 0 (repeated squaring; b^0 = 1 as pow).
@@ -354,7 +378,7 @@ static inline typename D::V heat_vec(typename D::V x, typename D::V g, typename 
 }
 
 // Sums over pred / gt [0, n) in T. Returns the index of the first gt outside [0, 1], or -1.
-template <class D, bool kLogits, int A, int B>
+template <class D, bool kLogits, int A, int B, bool kOut>
 static int64_t heat_span(const typename D::T* x, const typename D::T* g, size_t n, typename D::T alpha,
                          typename D::T beta, typename D::T* out, HeatAcc<D>& acc) {
   using V = typename D::V;
@@ -362,40 +386,25 @@ static int64_t heat_span(const typename D::T* x, const typename D::T* g, size_t 
   constexpr size_t N = D::N;
   const V one = D::set1(T(1)), zero = D::zero();
   const V pinf = D::set1(std::numeric_limits<T>::infinity());
+  const size_t full = n - n % N;
   size_t i = 0;
-  while (i < n) {
-    V l_acc = zero, p_acc = zero, c_acc = zero;
-    V gmin = pinf, gmax = D::sub(zero, pinf);
-    const size_t start = i;
-    bool any_pos = false;
-    for (size_t b = 0; b < kHeatBlock && i < n; ++b, i += N) {
-      const size_t r = n - i;
-      V xv, gv;
-      if (r >= N) {
-        xv = D::load(x + i);
-        gv = D::load(g + i);
-      } else {
-        xv = D::load_partial(x + i, r, T(0.5));
-        gv = D::load_partial(g + i, r, T(0));
-      }
-      gmin = D::min(gv, gmin);
-      gmax = D::max(gv, gmax);
-      const auto pm = D::eq(gv, one);
-      V l = heat_vec<D, kLogits, A, B>(xv, gv, pm, alpha, beta);
-      if (r < N) l = D::mul(l, lane_mask<D>(r));
-      l_acc = D::add(l_acc, l);
-      if (D::any(pm)) {
-        any_pos = true;
-        p_acc = D::add(p_acc, D::select(pm, l, zero));
-        c_acc = D::add(c_acc, D::select(pm, one, zero));
-      }
-      if (out) {
-        if (r >= N) D::store(out + i, D::sub(zero, l));
-        else D::store_partial(out + i, D::sub(zero, l), r);
-      }
+  // One vector: accumulate, and the positive sums only when it holds a positive.
+  auto step = [&](V xv, V gv, V& l_acc, V& p_acc, V& c_acc, V& gmin, V& gmax, bool& any_pos, V mask, bool partial) {
+    gmin = D::min(gv, gmin);
+    gmax = D::max(gv, gmax);
+    const auto pm = D::eq(gv, one);
+    V l = heat_vec<D, kLogits, A, B>(xv, gv, pm, alpha, beta);
+    if (partial) l = D::mul(l, mask);
+    l_acc = D::add(l_acc, l);
+    if (D::any(pm)) {
+      any_pos = true;
+      p_acc = D::add(p_acc, D::select(pm, l, zero));
+      c_acc = D::add(c_acc, D::select(pm, one, zero));
     }
+    return l;
+  };
+  auto flush = [&](size_t start, size_t end, V l_acc, V p_acc, V c_acc, V gmin, V gmax, bool any_pos) -> int64_t {
     if (D::any(D::lt(gmin, zero)) || D::any(D::lt(one, gmax))) {
-      const size_t end = i < n ? i : n;
       for (size_t j = start; j < end; ++j)
         if (g[j] < 0 || g[j] > 1) return static_cast<int64_t>(j);
     }
@@ -406,6 +415,29 @@ static int64_t heat_span(const typename D::T* x, const typename D::T* g, size_t 
       D::wide_add(c, c_acc);
       acc.pos += D::wide_sum(c);
     }
+    return -1;
+  };
+  while (i < full) {
+    const size_t start = i, end = full - i < kHeatBlock * N ? full : i + kHeatBlock * N;
+    V l_acc = zero, p_acc = zero, c_acc = zero, gmin = pinf, gmax = D::sub(zero, pinf);
+    bool any_pos = false;
+    for (; i < end; i += N) {
+      const V l = step(D::load(x + i), D::load(g + i), l_acc, p_acc, c_acc, gmin, gmax, any_pos, one, false);
+      if constexpr (kOut) D::store(out + i, D::sub(zero, l));
+    }
+    const int64_t bad = flush(start, end, l_acc, p_acc, c_acc, gmin, gmax, any_pos);
+    if (bad >= 0) return bad;
+  }
+  if (i < n) {
+    const size_t r = n - i;
+    V l_acc = zero, p_acc = zero, c_acc = zero, gmin = pinf, gmax = D::sub(zero, pinf);
+    bool any_pos = false;
+    // Padding lanes: pred 0.5, gt 0 (in range, not positive), their loss masked to 0.
+    const V l = step(D::load_partial(x + i, r, T(0.5)), D::load_partial(g + i, r, T(0)), l_acc, p_acc, c_acc, gmin, gmax,
+                     any_pos, lane_mask<D>(r), true);
+    if constexpr (kOut) D::store_partial(out + i, D::sub(zero, l), r);
+    const int64_t bad = flush(i, n, l_acc, p_acc, c_acc, gmin, gmax, any_pos);
+    if (bad >= 0) return bad;
   }
   return -1;
 }
@@ -431,7 +463,8 @@ static HeatmapSums simd_heatmap_t(const HeatmapArgs<T>& a) noexcept {
     return s;
   };
   if (a.gt.f64 == (sizeof(T) == sizeof(double))) {
-    const int64_t bad = heat_span<D, kLogits, A, B>(a.pred, static_cast<const T*>(a.gt.data), a.n, alpha, beta, a.out, acc);
+    const int64_t bad = a.out ? heat_span<D, kLogits, A, B, true>(a.pred, static_cast<const T*>(a.gt.data), a.n, alpha, beta, a.out, acc)
+                              : heat_span<D, kLogits, A, B, false>(a.pred, static_cast<const T*>(a.gt.data), a.n, alpha, beta, nullptr, acc);
     if (bad >= 0) return fail(static_cast<size_t>(bad));
   } else {
     alignas(64) T gbuf[kDenseChunk];
@@ -444,7 +477,8 @@ static HeatmapSums simd_heatmap_t(const HeatmapArgs<T>& a) noexcept {
         const float* src = static_cast<const float*>(a.gt.data) + c0;
         for (size_t j = 0; j < len; ++j) gbuf[j] = static_cast<T>(src[j]);
       }
-      const int64_t bad = heat_span<D, kLogits, A, B>(a.pred + c0, gbuf, len, alpha, beta, a.out ? a.out + c0 : nullptr, acc);
+      const int64_t bad = a.out ? heat_span<D, kLogits, A, B, true>(a.pred + c0, gbuf, len, alpha, beta, a.out + c0, acc)
+                                : heat_span<D, kLogits, A, B, false>(a.pred + c0, gbuf, len, alpha, beta, nullptr, acc);
       if (bad >= 0) return fail(c0 + static_cast<size_t>(bad));
     }
   }
