@@ -11,6 +11,8 @@ export type {
   BinaryCrossEntropyOptions, SigmoidFocalLossOptions, SoftmaxFocalLossOptions, HeatmapFocalLossOptions, HeatmapReduction,
   GaussianRadiusOptions, DrawGaussianOptions, MapShape, HeatmapPoint, HeatmapPointColumns, RenderHeatmapsSpec, MseLossOptions,
 } from './dense';
+export { klDivergence, entropy, smoothLabels, flipLabels, empiricalDistribution } from './distributions';
+export type { KlDivergenceOptions, KlReduction, EntropyOptions, SmoothLabelsOptions, FlipLabelsOptions, EmpiricalDistributionOptions } from './distributions';
 export type { FloatArray, FloatInput, IntArray, LabelInput, Reduction, InputKind, Backend } from './types';
 
 /** Which instruction set the kernels run with, for bug reports and benchmarks. */

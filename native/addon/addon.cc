@@ -37,6 +37,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("backend", Napi::Function::New(env, Backend, "backend"));
   RegisterClassification(env, exports);
   RegisterDense(env, exports);
+  RegisterClassificationFast(env, exports);
+  RegisterDistributions(env, exports);
   return exports;
 }
 

@@ -17,6 +17,7 @@ namespace avx2 {
 #include "simd_math.h"
 #include "classification_simd.inl"
 #include "dense_simd.inl"
+#include "distributions_simd.inl"
 }  // namespace avx2
 
 void fill_avx2(KernelTable& t) noexcept {
@@ -25,6 +26,9 @@ void fill_avx2(KernelTable& t) noexcept {
   avx2::fill_classification(t.cls_f64);
   avx2::fill_dense(t.dense_f32);
   avx2::fill_dense(t.dense_f64);
+  avx2::fill_distributions(t.dist_f32);
+  avx2::fill_distributions(t.dist_f64);
+  avx2::fill_labels(t.labels);
 }
 
 }  // namespace losskit

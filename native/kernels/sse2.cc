@@ -17,6 +17,7 @@ namespace sse2 {
 #include "simd_math.h"
 #include "classification_simd.inl"
 #include "dense_simd.inl"
+#include "distributions_simd.inl"
 }  // namespace sse2
 
 void fill_sse2(KernelTable& t) noexcept {
@@ -25,6 +26,9 @@ void fill_sse2(KernelTable& t) noexcept {
   sse2::fill_classification(t.cls_f64);
   sse2::fill_dense(t.dense_f32);
   sse2::fill_dense(t.dense_f64);
+  sse2::fill_distributions(t.dist_f32);
+  sse2::fill_distributions(t.dist_f64);
+  sse2::fill_labels(t.labels);
 }
 
 }  // namespace losskit
