@@ -221,6 +221,18 @@ describe('heatmapFocalLoss', () => {
     expect(lk.heatmapFocalLoss(pred, g64)).toBe(sums);  // no positives: 'mean' is the sum
   });
 
+  test('very negative logits (tiny products flushed inside the kernel) and the FPU mode is restored after', () => {
+    const x = new Float32Array(40).fill(-35);
+    const g = new Float32Array(40);
+    const out = lk.heatmapFocalLoss(x, g, { inputs: 'logits', reduction: 'none' });
+    for (const v of out) expect(v >= 0 && v < 1e-38).toBe(true);
+    // JavaScript still sees subnormals: the kernel put MXCSR back.
+    const tiny = Number(process.env.LOSSKIT_NO_SUCH_VAR ?? '4.9406564584124654e-324');
+    expect(tiny * 3).toBe(1.5e-323);
+    expect(lk.sigmoidFocalLoss(new Float64Array([-700]), new Float64Array([0]), { reduction: 'sum' })).toBeLessThan(1e-300);
+    expect(tiny * 3).toBe(1.5e-323);
+  });
+
   test('NaN pred propagates with zero exponents too', () => {
     const out = lk.heatmapFocalLoss(new Float32Array([NaN, NaN, 0.5]), new Float32Array([1, 0, 0]), { alpha: 0, beta: 0, reduction: 'none' });
     expect(out[0]).toBeNaN();

@@ -29,6 +29,19 @@ static inline double softmax_focal_term(double logp, double alpha, double gamma)
 
 constexpr double kHeatClip = 1e-4;  // CornerNet's clamp of the predicted probability
 
+// Flush-to-zero and denormals-are-zero for the duration of one kernel call, restored on return
+// (MXCSR is per thread). Products of small probabilities (p^alpha times a log that is itself ~p
+// for very negative logits) fall below FLT_MIN, and on x86 every instruction that produces or
+// reads a subnormal costs a microcode assist: logits of -35 everywhere ran 4x slower. Flushed,
+// such terms are exactly 0 instead of < 1.2e-38 (float32) / 2.2e-308 (float64).
+struct FlushDenormals {
+#if defined(__x86_64__) || defined(_M_X64)
+  unsigned saved = _mm_getcsr();
+  FlushDenormals() { _mm_setcsr(saved | 0x8040u); }
+  ~FlushDenormals() { _mm_setcsr(saved); }
+#endif
+};
+
 // Elements per chunk when a target or weight array must be converted to T first.
 constexpr size_t kDenseChunk = 1024;
 
@@ -252,11 +265,13 @@ static LossSums simd_binary(const BinaryArgs<T>& a) noexcept {
 
 template <class T>
 static LossSums simd_bce(const BinaryArgs<T>& a) noexcept {
+  FlushDenormals ftz;
   return a.probabilities ? simd_binary<T, 1>(a) : simd_binary<T, 0>(a);
 }
 
 template <class T>
 static LossSums simd_sigmoid_focal(const BinaryArgs<T>& a) noexcept {
+  FlushDenormals ftz;
   if (a.gamma == 0) return simd_binary<T, 3>(a);
   if (a.gamma == 1) return simd_binary<T, 4>(a);
   if (a.gamma == 2) return simd_binary<T, 5>(a);
@@ -499,6 +514,7 @@ static HeatmapSums simd_heatmap_k(const HeatmapArgs<T>& a) noexcept {
 
 template <class T>
 static HeatmapSums simd_heatmap(const HeatmapArgs<T>& a) noexcept {
+  FlushDenormals ftz;
   return a.logits ? simd_heatmap_k<T, true>(a) : simd_heatmap_k<T, false>(a);
 }
 
