@@ -340,6 +340,37 @@ describe('mseLoss', () => {
   });
 });
 
+// ---- sums do not depend on how the input is split (streamed blocks, merged shards) ----------
+
+describe('split invariance of the float64 sums', () => {
+  test('element-wise losses: any split gives the single-call sum to float64 rounding (float32 input)', () => {
+    const r = rng(99);
+    const n = 1001;
+    const x = new Float32Array(n).map(() => (r() - 0.5) * 12);
+    const t = new Float32Array(n).map(() => r());
+    const fns = [
+      (a: Float32Array, b: Float32Array) => lk.binaryCrossEntropy(a, b, { reduction: 'sum' }),
+      (a: Float32Array, b: Float32Array) => lk.sigmoidFocalLoss(a, b, { reduction: 'sum' }),
+      (a: Float32Array, b: Float32Array) => lk.mseLoss(a, b, { reduction: 'sum' }),
+    ];
+    for (const f of fns) {
+      const whole = f(x, t);
+      for (const step of [3, 7, 100]) {
+        let parts = 0;
+        for (let i = 0; i < n; i += step) parts += f(x.subarray(i, i + step), t.subarray(i, i + step));
+        expect(Math.abs(parts - whole)).toBeLessThanOrEqual(1e-13 * Math.abs(whole));
+      }
+    }
+  });
+  test('heatmapFocalLoss: shards at multiples of 128 pixels give the single-call sums', () => {
+    const { pred, gt } = randomHeatmap(4, 2, 16, 16, 31);
+    const whole = lk.heatmapFocalLoss(pred, gt, { reduction: 'sum' });
+    let parts = 0;
+    for (let i = 0; i < pred.length; i += 512) parts += lk.heatmapFocalLoss(pred.subarray(i, i + 512), gt.subarray(i, i + 512), { reduction: 'sum' });
+    expect(Math.abs(parts - whole)).toBeLessThanOrEqual(1e-13 * whole);
+  });
+});
+
 // ---- validation ---------------------------------------------------------------------------
 
 describe('dense validation', () => {

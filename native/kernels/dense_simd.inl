@@ -42,6 +42,11 @@ struct FlushDenormals {
 #endif
 };
 
+// kDenseNote: the element-wise losses (BCE, focal, MSE) widen each vector of losses to float64
+// before adding it, so the sum does not depend on where a caller splits the input (streamed
+// blocks, shards merged by meters): only float64 rounding differs. The heatmap loop keeps float
+// lane sums for 8 vectors (its hot loop); splits at multiples of 128 elements group the same way.
+
 // Elements per chunk when a target or weight array must be converted to T first.
 constexpr size_t kDenseChunk = 1024;
 
@@ -215,7 +220,7 @@ static LossSums simd_binary(const BinaryArgs<T>& a) noexcept {
   using V = typename D::V;
   constexpr size_t N = D::N;
   alignas(64) T tbuf[kDenseChunk], wbuf[kDenseChunk], pwbuf[kDenseChunk];
-  WideAcc<D> acc;
+  typename D::Wide acc = D::wide_zero();  // widened every vector: see kDenseNote
   const V scale = D::set1(static_cast<T>(a.out_scale));
   const T alpha = static_cast<T>(a.alpha), gamma = static_cast<T>(a.gamma);
   const V one = D::set1(T(1));
@@ -243,7 +248,7 @@ static LossSums simd_binary(const BinaryArgs<T>& a) noexcept {
     for (; i + N <= len; i += N) {
       V l = term(D::load(x + i), D::load(t + i), pw ? D::load(pw + i) : one);
       if (w) l = D::mul(l, D::load(w + i));
-      acc.add(l);
+      D::wide_add(acc, l);
       if (a.out) D::store(a.out + c0 + i, D::mul(l, scale));
     }
     if (i < len) {
@@ -252,12 +257,12 @@ static LossSums simd_binary(const BinaryArgs<T>& a) noexcept {
                  pw ? D::load_partial(pw + i, r, T(1)) : one);
       if (w) l = D::mul(l, D::load_partial(w + i, r, T(0)));
       l = D::mul(l, lane_mask<D>(r));
-      acc.add(l);
+      D::wide_add(acc, l);
       if (a.out) D::store_partial(a.out + c0 + i, D::mul(l, scale), r);
     }
   }
   LossSums s;
-  s.loss = acc.sum();
+  s.loss = D::wide_sum(acc);
   s.count = static_cast<int64_t>(a.n);
   s.weight = static_cast<double>(a.n);
   return s;
@@ -526,7 +531,7 @@ static LossSums simd_mse(const MseArgs<T>& a) noexcept {
   using V = typename D::V;
   constexpr size_t N = D::N;
   alignas(64) T tbuf[kDenseChunk], wbuf[kDenseChunk];
-  WideAcc<D> acc;
+  typename D::Wide acc = D::wide_zero();  // widened every vector: see kDenseNote
   const bool per_elem = a.weight.data && a.weight_len == a.n;
   const size_t block = a.weight.data && !per_elem ? a.n / a.weight_len : 0;
   // Runs of elements sharing one weight (a whole weight block, or a chunk): [s, e).
@@ -540,14 +545,14 @@ static LossSums simd_mse(const MseArgs<T>& a) noexcept {
       for (; i + N <= len; i += N) {
         const V d = D::sub(D::load(p + i), D::load(t + i));
         const V l = D::mul(D::mul(d, d), w ? D::load(w + i) : wconst);
-        acc.add(l);
+        D::wide_add(acc, l);
         if (a.out) D::store(a.out + c0 + i, l);
       }
       if (i < len) {
         const size_t r = len - i;
         const V d = D::sub(D::load_partial(p + i, r, T(0)), D::load_partial(t + i, r, T(0)));
         const V l = D::mul(D::mul(d, d), w ? D::load_partial(w + i, r, T(0)) : wconst);
-        acc.add(l);
+        D::wide_add(acc, l);
         if (a.out) D::store_partial(a.out + c0 + i, l, r);
       }
     }
@@ -559,7 +564,7 @@ static LossSums simd_mse(const MseArgs<T>& a) noexcept {
     run(0, a.n, D::set1(T(1)));
   }
   LossSums s;
-  s.loss = acc.sum();
+  s.loss = D::wide_sum(acc);
   s.count = static_cast<int64_t>(a.n);
   s.weight = static_cast<double>(a.n);
   return s;
