@@ -3,6 +3,7 @@
     "losskit_glue_sources": [
       "native/addon/addon.cc",
       "native/addon/classification.cc",
+      "native/addon/dense.cc",
       "native/addon/distributions.cc"
     ],
     "losskit_kernel_sources": [

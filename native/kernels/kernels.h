@@ -87,6 +87,84 @@ struct ClassificationOps {
   LossSums (*soft_cross_entropy)(const SoftCrossEntropyArgs<T>& a) noexcept;
 };
 
+// ---- Dense family: binary, focal and heatmap losses, MSE (dense_ref.h, dense_simd.inl) ----
+
+// A float array whose type is independent of the main input's (targets, weights); data may be null.
+struct FloatView {
+  const void* data;
+  bool f64;
+};
+
+// Element-wise binary losses over x [n]: binaryCrossEntropy and sigmoidFocalLoss.
+template <class T>
+struct BinaryArgs {
+  const T* x;
+  size_t n;
+  FloatView targets;     // [n]
+  FloatView weight;      // [n] per element, or data == nullptr
+  FloatView pos_weight;  // [c], element i uses pos_weight[i % c]; or data == nullptr
+  size_t c;
+  bool probabilities;    // BCE: x holds probabilities (each log clamped at -100), else logits
+  double alpha, gamma;   // sigmoid focal: alpha < 0 disables the balancing
+  T* out;                // per-element losses times out_scale, or nullptr
+  double out_scale;
+};
+
+// -alpha_y (1 - p_y)^gamma log p_y over rows x [n, k] and labels [n].
+template <class T>
+struct SoftmaxFocalArgs {
+  const T* x;
+  size_t n, k;
+  Inputs inputs;
+  LabelView labels;
+  int64_t ignore_index;
+  const double* alpha;   // [k], or nullptr for alpha_scalar on every class
+  double alpha_scalar;
+  double gamma;
+  double clip_eps;       // probabilities are clipped to [clip_eps, 1 - clip_eps]
+  T* out;
+};
+
+// CornerNet's penalty-reduced focal loss over pred [n] and gt [n] (gt in [0, 1]; == 1 positive).
+template <class T>
+struct HeatmapArgs {
+  const T* pred;
+  size_t n;
+  FloatView gt;
+  bool logits;           // else probabilities, clamped to [1e-4, 1 - 1e-4] as CornerNet
+  double alpha, beta;
+  T* out;                // per-pixel losses, or nullptr
+};
+
+// Sums of one heatmap span, in float64, so per-image means and shard meters can be formed exactly.
+struct HeatmapSums {
+  double loss = 0;       // positive + negative terms
+  double pos_loss = 0;   // the positive terms alone
+  int64_t pos = 0;       // pixels with gt == 1
+  int64_t bad_index = -1;  // first gt outside [0, 1], or -1
+  double bad_value = 0;
+};
+
+// sum w_i (pred_i - target_i)^2; weight [l] with l dividing n: element i uses weight[i / (n / l)].
+template <class T>
+struct MseArgs {
+  const T* pred;
+  size_t n;
+  FloatView target;
+  FloatView weight;
+  size_t weight_len;
+  T* out;
+};
+
+template <class T>
+struct DenseOps {
+  LossSums (*bce)(const BinaryArgs<T>& a) noexcept;
+  LossSums (*sigmoid_focal)(const BinaryArgs<T>& a) noexcept;
+  LossSums (*softmax_focal)(const SoftmaxFocalArgs<T>& a) noexcept;
+  HeatmapSums (*heatmap_focal)(const HeatmapArgs<T>& a) noexcept;
+  LossSums (*mse)(const MseArgs<T>& a) noexcept;
+};
+
 // D_KL(p || q) per row: p [n, k] probabilities of type T; q [n, k] float32 or float64
 // (independently of p) given as probabilities, log-probabilities or logits.
 template <class T>
@@ -126,6 +204,8 @@ struct KernelTable {
   const char* isa;
   ClassificationOps<float> cls_f32;
   ClassificationOps<double> cls_f64;
+  DenseOps<float> dense_f32;
+  DenseOps<double> dense_f64;
   DistributionOps<float> dist_f32;
   DistributionOps<double> dist_f64;
   LabelOps labels;
