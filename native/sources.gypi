@@ -3,7 +3,8 @@
     "losskit_glue_sources": [
       "native/addon/addon.cc",
       "native/addon/async.cc",
-      "native/addon/classification.cc"
+      "native/addon/classification.cc",
+      "native/addon/distributions.cc"
     ],
     "losskit_kernel_sources": [
       "native/kernels/dispatch.cc"

@@ -38,6 +38,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("backend", Napi::Function::New(env, Backend, "backend"));
   RegisterAsync(env, exports);
   RegisterClassification(env, exports);
+  RegisterClassificationFast(env, exports);
+  RegisterDistributions(env, exports);
   return exports;
 }
 
