@@ -28,8 +28,8 @@ export interface MeterKind {
   reductions: readonly string[];
   /** The reduction each update calls the function with (one that needs no `out`). */
   callReduction: string;
-  /** What `reduction` divides the loss sum by ('sum': 1). */
-  denominator(reduction: string, sums: MeterSums): number;
+  /** What `reduction` divides the loss sum by ('sum': 1), given the meter's options. */
+  denominator(reduction: string, sums: MeterSums, options: Readonly<Record<string, unknown>>): number;
 }
 
 const KINDS = new Map<string, MeterKind>();
@@ -49,7 +49,10 @@ export interface MeterResult {
   loss: number;
   /** Samples (positions) that counted: ignored labels excluded. */
   count: number;
-  /** The denominator of 'mean': the summed weights (PyTorch), the positives (heatmaps), ... */
+  /**
+   * The denominator of the meter's mean (of the function's default mean for a 'sum' meter): the
+   * summed weights (crossEntropy), the rows (klDivergence 'batchmean'), the positives (heatmaps), ...
+   */
   weight: number;
 }
 
@@ -175,8 +178,8 @@ export class Meter {
   /** The loss over everything added so far, with its count and the denominator of the mean. */
   result(): MeterResult {
     const sums = { loss: this.loss, weight: this.weight, count: this.count };
-    const den = this.def.denominator('mean', sums);
-    const loss = this.reduction === 'sum' ? this.loss * this.scale : (this.loss / this.def.denominator(this.reduction, sums)) * this.scale;
+    const den = this.def.denominator(this.reduction === 'sum' ? this.def.reductions[0] : this.reduction, sums, this.opts);
+    const loss = this.reduction === 'sum' ? this.loss * this.scale : (this.loss / this.def.denominator(this.reduction, sums, this.opts)) * this.scale;
     return { loss, count: this.count, weight: den };
   }
 

@@ -6,6 +6,8 @@ import { twin } from './async';
 import type { AsyncOptions } from './async';
 import * as cls from './classification';
 import type { CrossEntropyOptions, LogSumExpOptions, SoftCrossEntropyOptions, SoftmaxOptions } from './classification';
+import * as dist from './distributions';
+import type { EmpiricalDistributionOptions, EntropyOptions, FlipLabelsOptions, KlDivergenceOptions, SmoothLabelsOptions } from './distributions';
 import type { FloatArray, FloatInput, LabelInput } from './types';
 
 export type { AsyncOptions } from './async';
@@ -57,3 +59,38 @@ export function softCrossEntropy(...args: unknown[]): Promise<number | FloatArra
   return softCrossEntropyTwin(...args);
 }
 const softCrossEntropyTwin = twin('softCrossEntropy', cls.softCrossEntropyWith, 2);
+
+/** KL divergence per row, reduced (see the synchronous klDivergence). */
+export function klDivergence(p: FloatInput, q: FloatInput, options: WithSignal<KlDivergenceOptions> & { reduction?: 'batchmean' | 'sum' | 'mean' }): Promise<number>;
+export function klDivergence<T extends FloatArray>(p: T, q: FloatInput, options: WithSignal<KlDivergenceOptions> & { reduction: 'none' }): Promise<T>;
+export function klDivergence(p: FloatInput, q: FloatInput, options: WithSignal<KlDivergenceOptions>): Promise<number | FloatArray>;
+export function klDivergence(...args: unknown[]): Promise<number | FloatArray> {
+  return klDivergenceTwin(...args);
+}
+const klDivergenceTwin = twin('klDivergence', dist.klDivergenceWith, 2);
+
+/** Entropy per row (see the synchronous entropy). */
+export function entropy<T extends FloatArray>(p: T, options: WithSignal<EntropyOptions>): Promise<T>;
+export function entropy(p: FloatInput, options: WithSignal<EntropyOptions>): Promise<FloatArray>;
+export function entropy(...args: unknown[]): Promise<FloatArray> {
+  return entropyTwin(...args);
+}
+const entropyTwin = twin('entropy', dist.entropyWith, 1);
+
+/** Soft targets for hard labels (see the synchronous smoothLabels). */
+export function smoothLabels(labels: LabelInput, options: WithSignal<SmoothLabelsOptions>): Promise<Float32Array> {
+  return smoothLabelsTwin(labels, options);
+}
+const smoothLabelsTwin = twin('smoothLabels', dist.smoothLabelsWith, 1);
+
+/** Seeded label flipping (see the synchronous flipLabels); one block: the bits depend on the index. */
+export function flipLabels(labels: LabelInput, options: WithSignal<FlipLabelsOptions>): Promise<Int32Array> {
+  return flipLabelsTwin(labels, options);
+}
+const flipLabelsTwin = twin('flipLabels', dist.flipLabelsWith, 1);
+
+/** The empirical distribution of integer samples (see the synchronous empiricalDistribution). */
+export function empiricalDistribution(samples: LabelInput, options: WithSignal<EmpiricalDistributionOptions>): Promise<Float64Array> {
+  return empiricalDistributionTwin(samples, options);
+}
+const empiricalDistributionTwin = twin('empiricalDistribution', dist.empiricalDistributionWith, 1);

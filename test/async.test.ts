@@ -69,8 +69,16 @@ const cases: Array<{ name: string; fn: string; args: unknown[]; options?: unknow
   .filter((c: { fn: string }) => typeof twins[c.fn] === 'function');
 
 describe('twins equal the synchronous functions', () => {
-  test('the twins exist for the classification family', () => {
-    for (const fn of ['logSumExp', 'softmax', 'logSoftmax', 'crossEntropy', 'softCrossEntropy']) expect(typeof twins[fn]).toBe('function');
+  // API.md's array-taking functions: each one this build exports has a twin.
+  const ARRAY_FUNCTIONS = [
+    'logSumExp', 'softmax', 'logSoftmax', 'crossEntropy', 'softCrossEntropy', 'klDivergence', 'entropy', 'smoothLabels',
+    'flipLabels', 'empiricalDistribution', 'binaryCrossEntropy', 'sigmoidFocalLoss', 'softmaxFocalLoss', 'heatmapFocalLoss',
+    'drawGaussian', 'renderHeatmaps', 'mseLoss',
+  ];
+  test('every array-taking function this build has, has a promise twin', () => {
+    const have = ARRAY_FUNCTIONS.filter((fn) => typeof sync[fn] === 'function');
+    expect(have).toEqual(expect.arrayContaining(['logSumExp', 'softmax', 'logSoftmax', 'crossEntropy', 'softCrossEntropy']));
+    expect(have.filter((fn) => typeof twins[fn] !== 'function')).toEqual([]);
   });
 
   test.each([

@@ -45,6 +45,14 @@ const DATA: Record<string, () => Data> = {
     tgPerRow: K,
     options: [{ classes: K }, { classes: K, weight: gen.weights(K, 7), labelSmoothing: 0.2 }, { classes: K, reduction: 'sum', base: 10 }],
   }),
+  klDivergence: () => ({
+    rows: 5000,
+    input: gen.probabilities(5000, K, 8),
+    target: gen.probabilities(5000, K, 9, Float64Array),
+    inPerRow: K,
+    tgPerRow: K,
+    options: [{ classes: K }, { classes: K, reduction: 'mean', base: 2 }, { classes: K, reduction: 'sum' }],
+  }),
 };
 
 function shard(d: Data, a: number, b: number): [unknown, unknown] {
