@@ -45,6 +45,16 @@ function fmt(ms) {
 
 async function main() {
   const cfg = asyncConfig();
+  // What the machine can give right now: the same CPU-bound loop in 1 and 2 worker threads.
+  const spin = () => new Promise((resolve) => {
+    const { Worker } = require('worker_threads');
+    const w = new Worker('let s = 0; const t = performance.now(); for (let i = 0; i < 1e8; i++) s += i * 0.5; require("worker_threads").parentPort.postMessage(performance.now() - t + s * 0);', { eval: true });
+    w.once('message', resolve);
+  });
+  const one = await spin();
+  const two = await Promise.all([spin(), spin()]);
+  console.log(`load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}; a CPU-bound loop takes ${one.toFixed(0)} ms alone, ` +
+    `${two.map((v) => v.toFixed(0)).join(' / ')} ms as two threads at once (parallel capacity ${(2 * one / Math.max(...two)).toFixed(2)} of 2)`);
   console.log(`machine: ${os.cpus()[0].model}, ${os.availableParallelism()} cores, node ${process.version}, isa ${lk.backend().isa}, ` +
     `lanes ${cfg.lanes}, block ${cfg.blockBytes} B, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '(default 4)'}`);
 
@@ -81,11 +91,24 @@ async function main() {
   }
   asyncConfig({ blockBytes: cfg.blockBytes });
 
+  // The large batch: sync and promise calls interleaved, so drift in the machine's load hits both.
   const N = quick ? 16384 : 65536;
   const big = data(N, 1000);
-  const s = await timeIt(() => lk.crossEntropy(big.x, big.y), quick ? 500 : 2000);
-  const p = await timeIt(() => lp.crossEntropy(big.x, big.y), quick ? 500 : 2000);
-  console.log(`\n${N}x1000 f32 crossEntropy: sync ${fmt(s)}, promise ${fmt(p)}, speed-up ${(s / p).toFixed(2)}x`);
+  const ts = [], tp = [];
+  lk.crossEntropy(big.x, big.y);
+  await lp.crossEntropy(big.x, big.y);
+  for (let i = 0; i < (quick ? 5 : 21); i++) {
+    let t = performance.now();
+    lk.crossEntropy(big.x, big.y);
+    ts.push(performance.now() - t);
+    t = performance.now();
+    await lp.crossEntropy(big.x, big.y);
+    tp.push(performance.now() - t);
+  }
+  const med = (a) => a.slice().sort((p, q) => p - q)[a.length >> 1];
+  const s = med(ts), p = med(tp);
+  console.log(`\n${N}x1000 f32 crossEntropy (${(big.x.byteLength / 2 ** 20).toFixed(0)} MiB), medians of ${ts.length} interleaved calls: ` +
+    `sync ${fmt(s)}, promise ${fmt(p)}, speed-up ${(s / p).toFixed(2)}x`);
 
   // Event-loop delay while 50M elements are scored through the promise API.
   const M = quick ? 10000 : 50000;

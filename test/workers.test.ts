@@ -66,4 +66,14 @@ describe('worker_threads', () => {
     });
     expect(out.trim()).toBe('ok');
   });
+
+  test('examples/piscina-fanout.js: shards scored in a piscina pool, meters merged, equal one call', () => {
+    const out = execFileSync(process.execPath, [path.join(root, 'examples', 'piscina-fanout.js'), '3000', '50', '5'], {
+      encoding: 'utf8',
+      timeout: 120000,
+    });
+    const merged = Number(/merged meters: loss (\S+)/.exec(out)![1]);
+    const single = Number(/one call: +loss (\S+)/.exec(out)![1]);
+    expect(Math.abs(merged - single)).toBeLessThanOrEqual(1e-12 * single);
+  });
 });
