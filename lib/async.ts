@@ -48,14 +48,25 @@ export function asyncConfig(next?: Partial<AsyncConfig>): AsyncConfig {
 
 asyncConfig({ lanes: defaultLanes(), blockBytes: DEFAULT_BLOCK_BYTES });
 
+/**
+ * What losskit uses of an AbortSignal, written out so the declarations need neither the DOM lib nor
+ * @types/node; pass a real AbortSignal (anything else is a TypeError).
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 /** The extra option every promise twin takes. */
 export interface AsyncOptions {
   /** Aborts the call: the Promise rejects with an AbortError and blocks not yet started are skipped. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** An AbortError as Node's own APIs give it: a DOMException named 'AbortError', cause = signal.reason. */
-export function abortError(signal?: AbortSignal): Error {
+export function abortError(signal?: AbortSignalLike): Error {
   const msg = 'The operation was aborted';
   const cause = signal?.reason;
   let e = new DOMException(msg, { name: 'AbortError', cause } as unknown as string);
@@ -67,7 +78,7 @@ export function abortError(signal?: AbortSignal): Error {
   return e;
 }
 
-function isAbortSignal(v: unknown): v is AbortSignal {
+function isAbortSignal(v: unknown): v is AbortSignalLike {
   return typeof AbortSignal !== 'undefined' && v instanceof AbortSignal;
 }
 
@@ -88,12 +99,12 @@ type With<R> = (n: Native, ...args: any[]) => R;
 export function runAsync<R>(fn: string, impl: With<R>, args: unknown[], optionsIndex: number): Promise<Settled<Awaited<R>>> {
   return new Promise<Settled<Awaited<R>>>((resolve, reject) => {
     let a = args;
-    let signal: AbortSignal | undefined;
+    let signal: AbortSignalLike | undefined;
     const o = args[optionsIndex];
     if (o !== null && typeof o === 'object' && !Array.isArray(o) && !ArrayBuffer.isView(o) && 'signal' in o) {
       const { signal: s, ...rest } = o as Record<string, unknown>;
       if (s !== undefined && !isAbortSignal(s)) throw typeError(fn, 'signal', 'an AbortSignal', s);
-      signal = s as AbortSignal | undefined;
+      signal = s as AbortSignalLike | undefined;
       a = args.slice();
       a[optionsIndex] = rest;
     }
