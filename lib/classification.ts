@@ -1,6 +1,8 @@
 // Log-sum-exp, softmax, log-softmax and the cross-entropies. Semantics follow PyTorch
 // (torch.logsumexp, torch.softmax, torch.nn.functional.cross_entropy) where API.md is silent.
 import { native } from './binding';
+import type { Native } from './binding';
+import { defineMeterKind } from './meter';
 import type { FloatArray, FloatInput, InputKind, LabelInput, Reduction } from './types';
 import {
   INPUTS_CODE,
@@ -40,17 +42,23 @@ export function logSumExp(x: FloatInput, options: LogSumExpOptions & { classes?:
 export function logSumExp<T extends FloatArray>(x: T, options: LogSumExpOptions & { classes: number }): T;
 export function logSumExp(x: FloatInput, options: LogSumExpOptions & { classes: number }): FloatArray;
 export function logSumExp(x: FloatInput, opts?: LogSumExpOptions): number | FloatArray {
+  return logSumExpWith(native, x, opts);
+}
+
+// Each function is written once against `n`: the addon itself for the synchronous function, or
+// the promise twin's view of it (lib/async.ts), where every native call returns a Promise.
+export function logSumExpWith(n: Native, x: FloatInput, opts?: LogSumExpOptions): number | FloatArray {
   const fn = 'logSumExp';
   const o = options(fn, opts, LSE_OPTIONS);
   const xs = floatArray(fn, 'x', x);
   if (o.classes === undefined) {
     if (o.out !== undefined) throw rangeError(fn, 'out needs classes (one result per row)');
-    return native.lseAll(xs) as number;
+    return n.lseAll(xs) as number;
   }
   const k = positiveInt(fn, 'classes', o.classes);
   if (xs.length % k !== 0) throw rangeError(fn, `x.length (${xs.length}) must be a multiple of classes (${k})`);
   const out = outArray(fn, o.out, xs, xs.length / k);
-  return native.lseRows(xs, k, out) as FloatArray;
+  return n.lseRows(xs, k, out) as FloatArray;
 }
 
 export interface SoftmaxOptions<O extends FloatArray = FloatArray> {
@@ -64,7 +72,7 @@ export interface SoftmaxOptions<O extends FloatArray = FloatArray> {
 
 const SOFTMAX_OPTIONS = new Set(['classes', 'temperature', 'out']);
 
-function softmaxImpl(fn: string, x: FloatInput, opts: unknown, log: boolean): FloatArray {
+function softmaxImpl(n: Native, fn: string, x: FloatInput, opts: unknown, log: boolean): FloatArray {
   const o = options(fn, opts, SOFTMAX_OPTIONS);
   const xs = floatArray(fn, 'x', x);
   const k = o.classes === undefined ? xs.length : positiveInt(fn, 'classes', o.classes);
@@ -72,21 +80,29 @@ function softmaxImpl(fn: string, x: FloatInput, opts: unknown, log: boolean): Fl
   const t = o.temperature === undefined ? 1 : numberIn(fn, 'temperature', o.temperature, 0, Infinity, true, true);
   const out = outArray(fn, o.out, xs, xs.length);
   if (xs.length === 0) return out;
-  return native.softmaxRows(xs, k, 1 / t, log, out) as FloatArray;
+  return n.softmaxRows(xs, k, 1 / t, log, out) as FloatArray;
+}
+
+export function softmaxWith(n: Native, x: FloatInput, opts?: SoftmaxOptions): FloatArray {
+  return softmaxImpl(n, 'softmax', x, opts, false);
+}
+
+export function logSoftmaxWith(n: Native, x: FloatInput, opts?: SoftmaxOptions): FloatArray {
+  return softmaxImpl(n, 'logSoftmax', x, opts, true);
 }
 
 /** Row-wise softmax of x / temperature; rows with NaN or an infinite max are NaN (as torch.softmax). */
 export function softmax<T extends FloatArray>(x: T, options?: SoftmaxOptions): T;
 export function softmax(x: FloatInput, options?: SoftmaxOptions): FloatArray;
 export function softmax(x: FloatInput, opts?: SoftmaxOptions): FloatArray {
-  return softmaxImpl('softmax', x, opts, false);
+  return softmaxImpl(native, 'softmax', x, opts, false);
 }
 
 /** Row-wise log-softmax of x / temperature, computed as x - max - log(sum(exp(x - max))). */
 export function logSoftmax<T extends FloatArray>(x: T, options?: SoftmaxOptions): T;
 export function logSoftmax(x: FloatInput, options?: SoftmaxOptions): FloatArray;
 export function logSoftmax(x: FloatInput, opts?: SoftmaxOptions): FloatArray {
-  return softmaxImpl('logSoftmax', x, opts, true);
+  return softmaxImpl(native, 'logSoftmax', x, opts, true);
 }
 
 interface CommonLossOptions {
@@ -200,6 +216,10 @@ export function crossEntropy(input: FloatInput, labels: LabelInput, options?: Cr
 export function crossEntropy(input: FloatInput, labels: LabelInput, opts?: CrossEntropyOptions): number | FloatArray {
   const fast = crossEntropyFast(input, labels, opts);
   if (fast !== undefined) return fast;
+  return crossEntropyWith(native, input, labels, opts);
+}
+
+export function crossEntropyWith(n: Native, input: FloatInput, labels: LabelInput, opts?: CrossEntropyOptions): number | FloatArray {
   const fn = 'crossEntropy';
   const o = options(fn, opts, CE_OPTIONS);
   const x = floatArray(fn, 'input', input);
@@ -232,7 +252,7 @@ export function crossEntropy(input: FloatInput, labels: LabelInput, opts?: Cross
   let out: FloatArray | null = null;
   if (c.reduction === 'none') out = outArray(fn, o.out, x, y.length);
   else if (o.out !== undefined) throw rangeError(fn, "out is only used with reduction 'none'");
-  return native.crossEntropy(x, y, k, s, c.inputs, c.weight, eps, c.clip, REDUCTION_CODE[c.reduction], c.scale, out, ignore);
+  return n.crossEntropy(x, y, k, s, c.inputs, c.weight, eps, c.clip, REDUCTION_CODE[c.reduction], c.scale, out, ignore);
 }
 
 /**
@@ -243,6 +263,10 @@ export function softCrossEntropy(input: FloatInput, targets: FloatInput, options
 export function softCrossEntropy<T extends FloatArray>(input: T, targets: FloatInput, options: SoftCrossEntropyOptions & { reduction: 'none' }): T;
 export function softCrossEntropy(input: FloatInput, targets: FloatInput, options: SoftCrossEntropyOptions): number | FloatArray;
 export function softCrossEntropy(input: FloatInput, targets: FloatInput, opts: SoftCrossEntropyOptions): number | FloatArray {
+  return softCrossEntropyWith(native, input, targets, opts);
+}
+
+export function softCrossEntropyWith(n: Native, input: FloatInput, targets: FloatInput, opts: SoftCrossEntropyOptions): number | FloatArray {
   const fn = 'softCrossEntropy';
   const o = options(fn, opts, SOFT_CE_OPTIONS);
   const x = floatArray(fn, 'input', input);
@@ -257,5 +281,22 @@ export function softCrossEntropy(input: FloatInput, targets: FloatInput, opts: S
   let out: FloatArray | null = null;
   if (c.reduction === 'none') out = outArray(fn, o.out, x, samples);
   else if (o.out !== undefined) throw rangeError(fn, "out is only used with reduction 'none'");
-  return native.softCrossEntropy(x, t, k, s, c.inputs, c.weight, c.eps, c.clip, REDUCTION_CODE[c.reduction], c.scale, out);
+  return n.softCrossEntropy(x, t, k, s, c.inputs, c.weight, c.eps, c.clip, REDUCTION_CODE[c.reduction], c.scale, out);
 }
+
+// Meters (lib/meter.ts): the kernels' sums are [loss, sum of weight[label] over counted samples,
+// count]; softCrossEntropy reports count as its weight (its mean divides by N·S).
+defineMeterKind('crossEntropy', {
+  sync: crossEntropy,
+  with: crossEntropyWith,
+  reductions: ['mean', 'sum'],
+  callReduction: 'sum',
+  denominator: (reduction, s) => (reduction === 'sum' ? 1 : s.weight),
+});
+defineMeterKind('softCrossEntropy', {
+  sync: softCrossEntropy,
+  with: softCrossEntropyWith,
+  reductions: ['mean', 'sum'],
+  callReduction: 'sum',
+  denominator: (reduction, s) => (reduction === 'sum' ? 1 : s.weight),
+});

@@ -2,6 +2,8 @@
 // empirical distribution (the categorical MLE). Semantics follow PyTorch where API.md is silent;
 // the choices are listed in test/support/README.md ("Distributions") and the README.
 import { native } from './binding';
+import type { Native } from './binding';
+import { defineMeterKind } from './meter';
 import type { FloatArray, FloatInput, InputKind, LabelInput } from './types';
 import { INPUTS_CODE, baseScale, floatArray, labelArray, numberIn, oneOf, options, outArray, positiveInt, rangeError, typeError } from './validate';
 
@@ -103,6 +105,11 @@ export function klDivergence<T extends FloatArray>(p: T, q: FloatInput, options:
 export function klDivergence(p: FloatInput, q: FloatInput, options: KlDivergenceOptions & { reduction: 'none' }): FloatArray;
 export function klDivergence(p: FloatInput, q: FloatInput, options: KlDivergenceOptions): number | FloatArray;
 export function klDivergence(p: FloatInput, q: FloatInput, opts: KlDivergenceOptions): number | FloatArray {
+  return klDivergenceWith(native, p, q, opts);
+}
+
+/** @internal The implementation, written against `n` (the addon, or the promise twin's view of it). */
+export function klDivergenceWith(n: Native, p: FloatInput, q: FloatInput, opts: KlDivergenceOptions): number | FloatArray {
   const fn = 'klDivergence';
   const o = options(fn, opts, KL_OPTIONS);
   const ps = floatArray(fn, 'p', p);
@@ -116,7 +123,7 @@ export function klDivergence(p: FloatInput, q: FloatInput, opts: KlDivergenceOpt
   let out: FloatArray | null = null;
   if (reduction === 'none') out = outArray(fn, o.out, ps, ps.length / k);
   else if (o.out !== undefined) throw rangeError(fn, "out is only used with reduction 'none'");
-  return native.klDivergence(ps, qs, k, inputs, KL_REDUCTION_CODE[reduction], scale, out);
+  return n.klDivergence(ps, qs, k, inputs, KL_REDUCTION_CODE[reduction], scale, out);
 }
 
 /**
@@ -129,6 +136,11 @@ export function klDivergence(p: FloatInput, q: FloatInput, opts: KlDivergenceOpt
 export function entropy<T extends FloatArray>(p: T, options: EntropyOptions): T;
 export function entropy(p: FloatInput, options: EntropyOptions): FloatArray;
 export function entropy(p: FloatInput, opts: EntropyOptions): FloatArray {
+  return entropyWith(native, p, opts);
+}
+
+/** @internal The implementation, written against `n` (the addon, or the promise twin's view of it). */
+export function entropyWith(n: Native, p: FloatInput, opts: EntropyOptions): FloatArray {
   const fn = 'entropy';
   const o = options(fn, opts, ENTROPY_OPTIONS);
   const ps = floatArray(fn, 'p', p);
@@ -137,7 +149,7 @@ export function entropy(p: FloatInput, opts: EntropyOptions): FloatArray {
   const inputs = inputsOf(fn, o);
   const scale = baseScale(fn, o.base);
   const out = outArray(fn, o.out, ps, ps.length / k);
-  return native.entropy(ps, k, inputs, scale, out) as FloatArray;
+  return n.entropy(ps, k, inputs, scale, out) as FloatArray;
 }
 
 /**
@@ -146,6 +158,11 @@ export function entropy(p: FloatInput, opts: EntropyOptions): FloatArray {
  * and ε/(K−1) on each other class, ε ≤ (K−1)/K. A label outside [0, K) is a RangeError.
  */
 export function smoothLabels(labels: LabelInput, opts: SmoothLabelsOptions): Float32Array {
+  return smoothLabelsWith(native, labels, opts);
+}
+
+/** @internal The implementation, written against `n` (the addon, or the promise twin's view of it). */
+export function smoothLabelsWith(n: Native, labels: LabelInput, opts: SmoothLabelsOptions): Float32Array {
   const fn = 'smoothLabels';
   const o = options(fn, opts, SMOOTH_OPTIONS);
   const y = labelArray(fn, 'labels', labels);
@@ -166,7 +183,7 @@ export function smoothLabels(labels: LabelInput, opts: SmoothLabelsOptions): Flo
   // trying to allocate (and fill) tens of gigabytes.
   if (y.length * k > MAX_OUTPUT) throw rangeError(fn, `labels.length × classes (${y.length} × ${k}) is too large: at most 2^32 values`);
   const out = allocate(fn, 'labels.length × classes', y.length * k, (n) => new Float32Array(n));
-  return native.smoothLabels(y, k, on, off, out) as Float32Array;
+  return n.smoothLabels(y, k, on, off, out) as Float32Array;
 }
 
 const TWO32 = 4294967296;
@@ -194,6 +211,11 @@ function seedWords(fn: string, v: unknown): [number, number] {
  * Lemire's unbiased multiply-and-reject (see native/kernels/distributions_ref.h).
  */
 export function flipLabels(labels: LabelInput, opts: FlipLabelsOptions): Int32Array {
+  return flipLabelsWith(native, labels, opts);
+}
+
+/** @internal The implementation, written against `n` (the addon, or the promise twin's view of it). */
+export function flipLabelsWith(n: Native, labels: LabelInput, opts: FlipLabelsOptions): Int32Array {
   const fn = 'flipLabels';
   const o = options(fn, opts, FLIP_OPTIONS);
   const y = labelArray(fn, 'labels', labels);
@@ -203,7 +225,7 @@ export function flipLabels(labels: LabelInput, opts: FlipLabelsOptions): Int32Ar
   if (k === 1 && eps > 0) throw rangeError(fn, `epsilon must be 0 when classes is 1: there is no other class to flip to (got ${eps})`);
   const [lo, hi] = seedWords(fn, required(fn, o, 'seed'));
   const out = new Int32Array(y.length);
-  return native.flipLabels(y, k, eps, lo, hi, out) as Int32Array;
+  return n.flipLabels(y, k, eps, lo, hi, out) as Int32Array;
 }
 
 /**
@@ -213,10 +235,25 @@ export function flipLabels(labels: LabelInput, opts: FlipLabelsOptions): Int32Ar
  * A sample outside [0, K) is a RangeError.
  */
 export function empiricalDistribution(samples: LabelInput, opts: EmpiricalDistributionOptions): Float64Array {
+  return empiricalDistributionWith(native, samples, opts);
+}
+
+/** @internal The implementation, written against `n` (the addon, or the promise twin's view of it). */
+export function empiricalDistributionWith(n: Native, samples: LabelInput, opts: EmpiricalDistributionOptions): Float64Array {
   const fn = 'empiricalDistribution';
   const o = options(fn, opts, EMPIRICAL_OPTIONS);
   const s = labelArray(fn, 'samples', samples);
   const k = classesOf(fn, o);
   const out = allocate(fn, 'classes', k, (n) => new Float64Array(n));
-  return native.empiricalDistribution(s, k, out) as Float64Array;
+  return n.empiricalDistribution(s, k, out) as Float64Array;
 }
+
+// Meters (lib/meter.ts): the KL kernel's sums are [sum over rows of D_KL in nats, the denominator
+// of the reduction called with, rows]; a meter recomputes the denominator from the rows.
+defineMeterKind('klDivergence', {
+  sync: klDivergence,
+  with: klDivergenceWith,
+  reductions: ['batchmean', 'sum', 'mean'],
+  callReduction: 'sum',
+  denominator: (reduction, s, o) => (reduction === 'sum' ? 1 : reduction === 'mean' ? s.count * (o.classes as number) : s.count),
+});

@@ -13,6 +13,8 @@ export type {
 } from './dense';
 export { klDivergence, entropy, smoothLabels, flipLabels, empiricalDistribution } from './distributions';
 export type { KlDivergenceOptions, KlReduction, EntropyOptions, SmoothLabelsOptions, FlipLabelsOptions, EmpiricalDistributionOptions } from './distributions';
+export { createMeter, meterFromJSON } from './meter';
+export type { Meter, MeterResult, MeterJSON, MeterKind, MeterSums } from './meter';
 export type { FloatArray, FloatInput, IntArray, LabelInput, Reduction, InputKind, Backend } from './types';
 
 /** Which instruction set the kernels run with, for bug reports and benchmarks. */

@@ -2,6 +2,7 @@
   "variables": {
     "losskit_glue_sources": [
       "native/addon/addon.cc",
+      "native/addon/async.cc",
       "native/addon/classification.cc",
       "native/addon/dense.cc",
       "native/addon/distributions.cc"

@@ -1,6 +1,7 @@
 // Module entry: per-environment state, backend(), and each op family's functions.
 #include <string>
 
+#include "async.h"
 #include "glue.h"
 #include "state.h"
 
@@ -35,6 +36,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<State>(st);  // deleted with the environment (worker exit)
   exports.Set("stats", stats);
   exports.Set("backend", Napi::Function::New(env, Backend, "backend"));
+  RegisterAsync(env, exports);
   RegisterClassification(env, exports);
   RegisterDense(env, exports);
   RegisterClassificationFast(env, exports);

@@ -1,13 +1,14 @@
-// Glue for log-sum-exp, softmax and cross-entropy: re-check, call the active kernel, wrap.
+// Glue for log-sum-exp, softmax and cross-entropy: re-check, call the active kernel, wrap. Each
+// function is a block op (async.h), so it is exported twice: synchronous, and as a Promise twin
+// whose rows are cut into blocks on the libuv pool.
+#include <limits>
 #include <vector>
 
-#include "glue.h"
+#include "async.h"
 #include "state.h"
 
 namespace losskit {
 namespace {
-
-enum Reduction { kMean = 0, kSum = 1, kNone = 2 };
 
 template <class T>
 const ClassificationOps<T>& cls_ops();
@@ -16,199 +17,243 @@ const ClassificationOps<float>& cls_ops<float>() { return active_kernels().cls_f
 template <>
 const ClassificationOps<double>& cls_ops<double>() { return active_kernels().cls_f64; }
 
-// lseRows(x, k, out) -> out
-Napi::Value LseRows(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  const char* fn = "logSumExp";
-  Array x = float_array(env, info[0], fn, "x");
-  size_t k = count(env, info[1], fn, "classes");
-  Array out = float_array(env, info[2], fn, "out");
-  if (k == 0 || x.length % k != 0) throw_range(env, "logSumExp: x.length must be a multiple of classes");
-  const size_t n = x.length / k;
-  if (out.type != x.type || out.length != n) throw_range(env, "logSumExp: out must have the type of x and one value per row");
-  if (n > 0) {
-    if (x.is_f32()) cls_ops<float>().lse_rows(static_cast<const float*>(x.data), n, k, static_cast<float*>(out.data));
-    else cls_ops<double>().lse_rows(static_cast<const double*>(x.data), n, k, static_cast<double*>(out.data));
-  }
-  return info[2];
-}
+inline size_t float_bytes(const Array& a) { return a.is_f32() ? 4 : 8; }
 
-// lseAll(x) -> number
-Napi::Value LseAll(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  Array x = float_array(env, info[0], "logSumExp", "x");
-  double r = -INFINITY;
-  if (x.length > 0)
-    r = x.is_f32() ? cls_ops<float>().lse_all(static_cast<const float*>(x.data), x.length)
-                   : cls_ops<double>().lse_all(static_cast<const double*>(x.data), x.length);
-  return Napi::Number::New(env, r);
-}
+// lseRows(x, k, out) -> out
+struct LseRowsOp : BlockOp {
+  static constexpr const char* kName = "logSumExp";
+  Array x, out;
+  size_t n = 0, k = 0;
+  explicit LseRowsOp(const Args& a) {
+    napi_env env = a.env();
+    const char* fn = "logSumExp";
+    x = float_array(env, a[0], fn, "x");
+    k = count(env, a[1], fn, "classes");
+    out = float_array(env, a[2], fn, "out");
+    if (k == 0 || x.length % k != 0) throw_range(env, "logSumExp: x.length must be a multiple of classes");
+    n = x.length / k;
+    if (out.type != x.type || out.length != n) throw_range(env, "logSumExp: out must have the type of x and one value per row");
+  }
+  size_t rows() const { return n; }
+  size_t row_bytes() const { return k * float_bytes(x); }
+  LossSums run(size_t b, size_t e) const noexcept {
+    if (x.is_f32()) cls_ops<float>().lse_rows(static_cast<const float*>(x.data) + b * k, e - b, k, static_cast<float*>(out.data) + b);
+    else cls_ops<double>().lse_rows(static_cast<const double*>(x.data) + b * k, e - b, k, static_cast<double*>(out.data) + b);
+    return LossSums{};
+  }
+  Napi::Value finish(const Args& a, const LossSums&) const { return Napi::Value(a.env(), a[2]); }
+};
+
+// lseAll(x) -> number. A block's log-sum-exp travels in LossSums::loss; blocks combine as
+// log(exp(a) + exp(b)) with torch.logsumexp's rules for NaN and infinities.
+struct LseAllOp : BlockOp {
+  static constexpr const char* kName = "logSumExp";
+  Array x;
+  explicit LseAllOp(const Args& a) { x = float_array(a.env(), a[0], "logSumExp", "x"); }
+  size_t rows() const { return x.length; }
+  size_t row_bytes() const { return float_bytes(x); }
+  LossSums run(size_t b, size_t e) const noexcept {
+    LossSums r;
+    r.loss = x.is_f32() ? cls_ops<float>().lse_all(static_cast<const float*>(x.data) + b, e - b)
+                        : cls_ops<double>().lse_all(static_cast<const double*>(x.data) + b, e - b);
+    r.count = static_cast<int64_t>(e - b);
+    return r;
+  }
+  static void merge(LossSums& acc, const LossSums& b) noexcept {
+    const double p = acc.loss, q = b.loss;
+    acc.count += b.count;
+    if (p != p || q != q) acc.loss = std::numeric_limits<double>::quiet_NaN();
+    else if (p == INFINITY || q == INFINITY) acc.loss = INFINITY;
+    else if (p == -INFINITY) acc.loss = q;
+    else if (q != -INFINITY) acc.loss = std::max(p, q) + std::log1p(std::exp(-std::fabs(p - q)));
+  }
+  Napi::Value finish(const Args& a, const LossSums& r) const {
+    return Napi::Number::New(a.env(), x.length > 0 ? r.loss : -INFINITY);
+  }
+};
 
 // softmaxRows(x, k, invTemp, log, out) -> out
-Napi::Value SoftmaxRows(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  const bool log = info[3].ToBoolean();
-  const char* fn = log ? "logSoftmax" : "softmax";
-  Array x = float_array(env, info[0], fn, "x");
-  size_t k = count(env, info[1], fn, "classes");
-  double inv_t = number(env, info[2], fn, "temperature");
-  Array out = float_array(env, info[4], fn, "out");
-  if (k == 0 || x.length % k != 0) throw_range(env, std::string(fn) + ": x.length must be a multiple of classes");
-  if (!(inv_t > 0) || !std::isfinite(inv_t)) throw_range(env, std::string(fn) + ": temperature must be a finite number > 0");
-  if (out.type != x.type || out.length != x.length) throw_range(env, std::string(fn) + ": out must have the type and length of x");
-  const size_t n = x.length / k;
-  if (n > 0) {
-    if (x.is_f32())
-      cls_ops<float>().softmax_rows(static_cast<const float*>(x.data), n, k, static_cast<float>(inv_t), log,
-                                    static_cast<float*>(out.data));
-    else
-      cls_ops<double>().softmax_rows(static_cast<const double*>(x.data), n, k, inv_t, log, static_cast<double*>(out.data));
+struct SoftmaxOp : BlockOp {
+  static constexpr const char* kName = "softmax";
+  Array x, out;
+  size_t n = 0, k = 0;
+  double inv_t = 1;
+  bool log = false;
+  explicit SoftmaxOp(const Args& a) {
+    napi_env env = a.env();
+    napi_value flag;
+    napi_coerce_to_bool(env, a[3], &flag);
+    napi_get_value_bool(env, flag, &log);
+    const char* fn = log ? "logSoftmax" : "softmax";
+    x = float_array(env, a[0], fn, "x");
+    k = count(env, a[1], fn, "classes");
+    inv_t = number(env, a[2], fn, "temperature");
+    out = float_array(env, a[4], fn, "out");
+    if (k == 0 || x.length % k != 0) throw_range(env, std::string(fn) + ": x.length must be a multiple of classes");
+    if (!(inv_t > 0) || !std::isfinite(inv_t)) throw_range(env, std::string(fn) + ": temperature must be a finite number > 0");
+    if (out.type != x.type || out.length != x.length) throw_range(env, std::string(fn) + ": out must have the type and length of x");
+    n = x.length / k;
   }
-  return info[4];
-}
-
-Napi::Value Finish(const Napi::CallbackInfo& info, const LossSums& r, int reduction, double scale, napi_value out,
-                   const char* fn, size_t k) {
-  napi_env env = info.Env();
-  if (r.bad_index >= 0)
-    throw_range(env, std::string(fn) + ": labels[" + std::to_string(r.bad_index) + "] = " + std::to_string(r.bad_value) +
-                         " is out of range [0, " + std::to_string(k) + ")");
-  State& st = state(env);
-  st.stats[0] = r.loss;
-  st.stats[1] = r.weight;
-  st.stats[2] = static_cast<double>(r.count);
-  if (reduction == kNone) return Napi::Value(env, out);
-  const double v = reduction == kSum ? r.loss * scale : (r.loss / r.weight) * scale;
-  return Napi::Number::New(env, v);
-}
-
-struct CommonArgs {
-  Array x;
-  size_t n, k, s;
-  int inputs;
-  Array weight;
-  bool has_weight;
-  double smoothing, clip_eps, scale;
-  int reduction;
-  Array out;
-  bool has_out;
+  size_t rows() const { return n; }
+  size_t row_bytes() const { return k * float_bytes(x); }
+  LossSums run(size_t b, size_t e) const noexcept {
+    if (x.is_f32())
+      cls_ops<float>().softmax_rows(static_cast<const float*>(x.data) + b * k, e - b, k, static_cast<float>(inv_t), log,
+                                    static_cast<float*>(out.data) + b * k);
+    else
+      cls_ops<double>().softmax_rows(static_cast<const double*>(x.data) + b * k, e - b, k, inv_t, log,
+                                     static_cast<double*>(out.data) + b * k);
+    return LossSums{};
+  }
+  Napi::Value finish(const Args& a, const LossSums&) const { return Napi::Value(a.env(), a[4]); }
 };
 
 // Arguments shared by both cross-entropies after the first two:
 // (k, s, inputs, weight|null, smoothing, clipEps, reduction, scale, out|null)
-CommonArgs common(const Napi::CallbackInfo& info, const char* fn, size_t first) {
-  napi_env env = info.Env();
-  CommonArgs c;
-  c.x = float_array(env, info[0], fn, "input");
-  c.k = count(env, info[first], fn, "classes");
-  c.s = count(env, info[first + 1], fn, "spatial");
-  c.inputs = static_cast<int>(number(env, info[first + 2], fn, "inputs"));
-  c.has_weight = !is_nullish(env, info[first + 3]);
-  if (c.has_weight) c.weight = typed(env, info[first + 3], fn, "weight");
-  c.smoothing = number(env, info[first + 4], fn, "labelSmoothing");
-  c.clip_eps = number(env, info[first + 5], fn, "epsilon");
-  c.reduction = static_cast<int>(number(env, info[first + 6], fn, "reduction"));
-  c.scale = number(env, info[first + 7], fn, "base");
-  c.has_out = !is_nullish(env, info[first + 8]);
-  if (c.has_out) c.out = float_array(env, info[first + 8], fn, "out");
-  size_t ks;
-  if (c.k == 0 || c.s == 0 || !mul_ok(c.k, c.s, &ks) || c.x.length % ks != 0)
-    throw_range(env, std::string(fn) + ": input.length must be a multiple of classes * spatial");
-  c.n = c.x.length / ks;
-  if (c.inputs < 0 || c.inputs > 2) throw_range(env, std::string(fn) + ": bad inputs");
-  if (c.has_weight && (!c.weight.is_f64() || c.weight.length != c.k))
-    throw_range(env, std::string(fn) + ": weight must have one value per class");
-  if (!(c.smoothing >= 0 && c.smoothing <= 1.5)) throw_range(env, std::string(fn) + ": labelSmoothing out of range");
-  if (c.reduction < 0 || c.reduction > 2) throw_range(env, std::string(fn) + ": bad reduction");
-  if (c.reduction == kNone && (!c.has_out || c.out.type != c.x.type || c.out.length != c.n * c.s))
-    throw_range(env, std::string(fn) + ": out must have the type of input and one value per sample");
-  return c;
-}
+struct LossOp : BlockOp {
+  Array x;
+  size_t n = 0, k = 0, s = 0;
+  int inputs = 0;
+  Array weight;
+  bool has_weight = false;
+  double smoothing = 0, clip_eps = 0, scale = 1;
+  int reduction = kMean;
+  Array out;
+  bool has_out = false;
+  std::vector<float> wt32;  // weights in the input's type, for the vector loops
+  std::vector<double> wt64;
 
-template <class T>
-LossSums run_ce(const CommonArgs& c, LabelView labels, int64_t ignore) {
-  std::vector<T> wt;
-  if (c.has_weight && c.smoothing > 0) {
-    const double* w = static_cast<const double*>(c.weight.data);
-    wt.assign(w, w + c.k);
+  LossOp(const Args& a, const char* fn, size_t first) {
+    napi_env env = a.env();
+    x = float_array(env, a[0], fn, "input");
+    k = count(env, a[first], fn, "classes");
+    s = count(env, a[first + 1], fn, "spatial");
+    inputs = static_cast<int>(number(env, a[first + 2], fn, "inputs"));
+    has_weight = !is_nullish(env, a[first + 3]);
+    if (has_weight) weight = typed(env, a[first + 3], fn, "weight");
+    smoothing = number(env, a[first + 4], fn, "labelSmoothing");
+    clip_eps = number(env, a[first + 5], fn, "epsilon");
+    reduction = static_cast<int>(number(env, a[first + 6], fn, "reduction"));
+    scale = number(env, a[first + 7], fn, "base");
+    has_out = !is_nullish(env, a[first + 8]);
+    if (has_out) out = float_array(env, a[first + 8], fn, "out");
+    size_t ks;
+    if (k == 0 || s == 0 || !mul_ok(k, s, &ks) || x.length % ks != 0)
+      throw_range(env, std::string(fn) + ": input.length must be a multiple of classes * spatial");
+    n = x.length / ks;
+    if (inputs < 0 || inputs > 2) throw_range(env, std::string(fn) + ": bad inputs");
+    if (has_weight && (!weight.is_f64() || weight.length != k))
+      throw_range(env, std::string(fn) + ": weight must have one value per class");
+    if (!(smoothing >= 0 && smoothing <= 1.5)) throw_range(env, std::string(fn) + ": labelSmoothing out of range");
+    if (reduction < 0 || reduction > 2) throw_range(env, std::string(fn) + ": bad reduction");
+    if (reduction == kNone && (!has_out || out.type != x.type || out.length != n * s))
+      throw_range(env, std::string(fn) + ": out must have the type of input and one value per sample");
   }
-  CrossEntropyArgs<T> a{static_cast<const T*>(c.x.data),
-                        c.n,
-                        c.k,
-                        c.s,
-                        static_cast<Inputs>(c.inputs),
-                        labels,
-                        ignore,
-                        c.has_weight ? static_cast<const double*>(c.weight.data) : nullptr,
-                        wt.empty() ? nullptr : wt.data(),
-                        c.smoothing,
-                        c.clip_eps,
-                        c.reduction == kNone ? static_cast<T*>(c.out.data) : nullptr,
-                        c.scale};
-  if (c.n == 0) return LossSums{};
-  return cls_ops<T>().cross_entropy(a);
-}
+  const double* w64() const { return has_weight ? static_cast<const double*>(weight.data) : nullptr; }
+  void convert_weights() {
+    const double* w = w64();
+    if (x.is_f32()) wt32.assign(w, w + k);
+    else wt64.assign(w, w + k);
+  }
+  template <class T>
+  const T* wt() const;
+  template <class T>
+  T* out_at(size_t first_row) const {
+    return reduction == kNone ? static_cast<T*>(out.data) + first_row * s : nullptr;
+  }
+};
+template <>
+const float* LossOp::wt<float>() const { return wt32.empty() ? nullptr : wt32.data(); }
+template <>
+const double* LossOp::wt<double>() const { return wt64.empty() ? nullptr : wt64.data(); }
 
 // crossEntropy(input, labels, k, s, inputs, weight, smoothing, clipEps, reduction, scale, out, ignoreIndex)
-Napi::Value CrossEntropy(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  const char* fn = "crossEntropy";
-  CommonArgs c = common(info, fn, 2);
-  Array lab = typed(env, info[1], fn, "labels");
-  IntType lt;
-  if (!label_type(lab.type, &lt)) throw_type(env, "crossEntropy: labels must be an integer typed array");
-  if (lab.length != c.n * c.s) throw_range(env, "crossEntropy: labels must have one value per sample");
-  const double ig = number(env, info[11], fn, "ignoreIndex");
-  LabelView lv{lab.data, lt};
-  LossSums r = c.x.is_f32() ? run_ce<float>(c, lv, static_cast<int64_t>(ig)) : run_ce<double>(c, lv, static_cast<int64_t>(ig));
-  return Finish(info, r, c.reduction, c.scale, c.has_out ? static_cast<napi_value>(info[10]) : nullptr, fn, c.k);
-}
-
-template <class T>
-LossSums run_soft(const CommonArgs& c, const Array& t) {
-  std::vector<T> wt;
-  if (c.has_weight) {
-    const double* w = static_cast<const double*>(c.weight.data);
-    wt.assign(w, w + c.k);
+struct CrossEntropyOp : LossOp {
+  static constexpr const char* kName = "crossEntropy";
+  LabelView labels{nullptr, IntType::kInt32};
+  int64_t ignore = -100;
+  explicit CrossEntropyOp(const Args& a) : LossOp(a, "crossEntropy", 2) {
+    napi_env env = a.env();
+    const char* fn = "crossEntropy";
+    Array lab = typed(env, a[1], fn, "labels");
+    IntType lt;
+    if (!label_type(lab.type, &lt)) throw_type(env, "crossEntropy: labels must be an integer typed array");
+    if (lab.length != n * s) throw_range(env, "crossEntropy: labels must have one value per sample");
+    ignore = static_cast<int64_t>(number(env, a[11], fn, "ignoreIndex"));
+    labels = LabelView{lab.data, lt};
+    if (has_weight && smoothing > 0) convert_weights();
   }
-  SoftCrossEntropyArgs<T> a{static_cast<const T*>(c.x.data),
-                            c.n,
-                            c.k,
-                            c.s,
-                            static_cast<Inputs>(c.inputs),
-                            t.data,
-                            t.is_f64(),
-                            c.has_weight ? static_cast<const double*>(c.weight.data) : nullptr,
-                            wt.empty() ? nullptr : wt.data(),
-                            c.smoothing,
-                            c.clip_eps,
-                            c.reduction == kNone ? static_cast<T*>(c.out.data) : nullptr,
-                            c.scale};
-  if (c.n == 0) return LossSums{};
-  return cls_ops<T>().soft_cross_entropy(a);
-}
+  size_t rows() const { return n; }
+  size_t row_bytes() const { return k * s * float_bytes(x) + s * label_bytes(labels.type); }
+  template <class T>
+  LossSums run_t(size_t b, size_t e) const noexcept {
+    CrossEntropyArgs<T> c{static_cast<const T*>(x.data) + b * k * s,
+                          e - b,
+                          k,
+                          s,
+                          static_cast<Inputs>(inputs),
+                          offset_labels(labels, b * s),
+                          ignore,
+                          w64(),
+                          wt<T>(),
+                          smoothing,
+                          clip_eps,
+                          out_at<T>(b),
+                          scale};
+    return offset_bad(cls_ops<T>().cross_entropy(c), b * s);
+  }
+  LossSums run(size_t b, size_t e) const noexcept { return x.is_f32() ? run_t<float>(b, e) : run_t<double>(b, e); }
+  Napi::Value finish(const Args& a, const LossSums& r) const { return finish_reduction(a, r, reduction, scale, 10, kName, k); }
+};
 
 // softCrossEntropy(input, targets, k, s, inputs, weight, smoothing, clipEps, reduction, scale, out)
-Napi::Value SoftCrossEntropy(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  const char* fn = "softCrossEntropy";
-  CommonArgs c = common(info, fn, 2);
-  Array t = float_array(env, info[1], fn, "targets");
-  if (t.length != c.x.length) throw_range(env, "softCrossEntropy: targets must have the length of input");
-  LossSums r = c.x.is_f32() ? run_soft<float>(c, t) : run_soft<double>(c, t);
-  // PyTorch divides by the number of samples (positions), whatever the weights.
-  r.weight = static_cast<double>(r.count);
-  return Finish(info, r, c.reduction, c.scale, c.has_out ? static_cast<napi_value>(info[10]) : nullptr, fn, c.k);
-}
+struct SoftCrossEntropyOp : LossOp {
+  static constexpr const char* kName = "softCrossEntropy";
+  Array t;
+  explicit SoftCrossEntropyOp(const Args& a) : LossOp(a, "softCrossEntropy", 2) {
+    t = float_array(a.env(), a[1], kName, "targets");
+    if (t.length != x.length) throw_range(a.env(), "softCrossEntropy: targets must have the length of input");
+    if (has_weight) convert_weights();
+  }
+  size_t rows() const { return n; }
+  size_t row_bytes() const { return k * s * (float_bytes(x) + float_bytes(t)); }
+  template <class T>
+  LossSums run_t(size_t b, size_t e) const noexcept {
+    const size_t first = b * k * s;
+    const void* tg = t.is_f64() ? static_cast<const void*>(static_cast<const double*>(t.data) + first)
+                                : static_cast<const void*>(static_cast<const float*>(t.data) + first);
+    SoftCrossEntropyArgs<T> c{static_cast<const T*>(x.data) + first,
+                              e - b,
+                              k,
+                              s,
+                              static_cast<Inputs>(inputs),
+                              tg,
+                              t.is_f64(),
+                              w64(),
+                              wt<T>(),
+                              smoothing,
+                              clip_eps,
+                              out_at<T>(b),
+                              scale};
+    return cls_ops<T>().soft_cross_entropy(c);
+  }
+  LossSums run(size_t b, size_t e) const noexcept { return x.is_f32() ? run_t<float>(b, e) : run_t<double>(b, e); }
+  Napi::Value finish(const Args& a, const LossSums& r) const {
+    LossSums m = r;
+    // PyTorch divides by the number of samples (positions), whatever the weights.
+    m.weight = static_cast<double>(m.count);
+    return finish_reduction(a, m, reduction, scale, 10, kName, k);
+  }
+};
 
 }  // namespace
 
 void RegisterClassification(Napi::Env env, Napi::Object exports) {
-  exports.Set("lseRows", Napi::Function::New(env, LseRows, "lseRows"));
-  exports.Set("lseAll", Napi::Function::New(env, LseAll, "lseAll"));
-  exports.Set("softmaxRows", Napi::Function::New(env, SoftmaxRows, "softmaxRows"));
-  exports.Set("crossEntropy", Napi::Function::New(env, CrossEntropy, "crossEntropy"));
-  exports.Set("softCrossEntropy", Napi::Function::New(env, SoftCrossEntropy, "softCrossEntropy"));
+  register_op<LseRowsOp>(env, exports, "lseRows");
+  register_op<LseAllOp>(env, exports, "lseAll");
+  register_op<SoftmaxOp>(env, exports, "softmaxRows");
+  register_op<CrossEntropyOp>(env, exports, "crossEntropy");
+  register_op<SoftCrossEntropyOp>(env, exports, "softCrossEntropy");
 }
 
 }  // namespace losskit
