@@ -37,6 +37,16 @@ function loadError(cause: unknown): Error {
 }
 
 function load(): Native {
+  // A specific build of the addon, e.g. the sanitized one tools/asan.sh makes (build-asan/).
+  const forced = process.env.LOSSKIT_ADDON_PATH;
+  if (forced) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require(path.resolve(forced)) as Native;
+    } catch (e) {
+      throw loadError(e);
+    }
+  }
   try {
     // node-gyp-build checks build/Release, build/Debug and prebuilds/ with the right ABI tags.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

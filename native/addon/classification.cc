@@ -102,12 +102,12 @@ CommonArgs common(const Napi::CallbackInfo& info, const char* fn, size_t first) 
   c.x = float_array(env, info[0], fn, "input");
   c.k = count(env, info[first], fn, "classes");
   c.s = count(env, info[first + 1], fn, "spatial");
-  c.inputs = static_cast<int>(number(env, info[first + 2], fn, "inputs"));
+  c.inputs = static_cast<int>(int_in(env, info[first + 2], fn, "inputs", 0, 2));
   c.has_weight = !is_nullish(env, info[first + 3]);
   if (c.has_weight) c.weight = typed(env, info[first + 3], fn, "weight");
   c.smoothing = number(env, info[first + 4], fn, "labelSmoothing");
   c.clip_eps = number(env, info[first + 5], fn, "epsilon");
-  c.reduction = static_cast<int>(number(env, info[first + 6], fn, "reduction"));
+  c.reduction = static_cast<int>(int_in(env, info[first + 6], fn, "reduction", 0, 2));
   c.scale = number(env, info[first + 7], fn, "base");
   c.has_out = !is_nullish(env, info[first + 8]);
   if (c.has_out) c.out = float_array(env, info[first + 8], fn, "out");
@@ -115,11 +115,9 @@ CommonArgs common(const Napi::CallbackInfo& info, const char* fn, size_t first) 
   if (c.k == 0 || c.s == 0 || !mul_ok(c.k, c.s, &ks) || c.x.length % ks != 0)
     throw_range(env, std::string(fn) + ": input.length must be a multiple of classes * spatial");
   c.n = c.x.length / ks;
-  if (c.inputs < 0 || c.inputs > 2) throw_range(env, std::string(fn) + ": bad inputs");
   if (c.has_weight && (!c.weight.is_f64() || c.weight.length != c.k))
     throw_range(env, std::string(fn) + ": weight must have one value per class");
   if (!(c.smoothing >= 0 && c.smoothing <= 1.5)) throw_range(env, std::string(fn) + ": labelSmoothing out of range");
-  if (c.reduction < 0 || c.reduction > 2) throw_range(env, std::string(fn) + ": bad reduction");
   if (c.reduction == kNone && (!c.has_out || c.out.type != c.x.type || c.out.length != c.n * c.s))
     throw_range(env, std::string(fn) + ": out must have the type of input and one value per sample");
   return c;
@@ -158,9 +156,9 @@ Napi::Value CrossEntropy(const Napi::CallbackInfo& info) {
   IntType lt;
   if (!label_type(lab.type, &lt)) throw_type(env, "crossEntropy: labels must be an integer typed array");
   if (lab.length != c.n * c.s) throw_range(env, "crossEntropy: labels must have one value per sample");
-  const double ig = number(env, info[11], fn, "ignoreIndex");
+  const int64_t ig = int_in(env, info[11], fn, "ignoreIndex", -9007199254740991.0, 9007199254740991.0);
   LabelView lv{lab.data, lt};
-  LossSums r = c.x.is_f32() ? run_ce<float>(c, lv, static_cast<int64_t>(ig)) : run_ce<double>(c, lv, static_cast<int64_t>(ig));
+  LossSums r = c.x.is_f32() ? run_ce<float>(c, lv, ig) : run_ce<double>(c, lv, ig);
   return Finish(info, r, c.reduction, c.scale, c.has_out ? static_cast<napi_value>(info[10]) : nullptr, fn, c.k);
 }
 
