@@ -252,7 +252,7 @@ void fuzz_cross_entropy(Input& in) {
       return;
     }
     c.value("weight", r.weight, ref.weight, cm.weight.empty() ? 1 : static_cast<double>(n * s) * (wmax + 1), 0x1p-50);
-    c.value("loss", r.loss, ref.loss, total, t);
+    c.value("loss", r.loss, ref.loss, total, t, sizeof(T) == 4 ? 1e-30 * static_cast<double>(n * s * k) : 0);
     if (cm.want_out)
       for (size_t i = 0; i < n * s; ++i) c.element("out", i, out[i], ref_out[i], mag[i] * cm.scale + 1e-300, t);
   });
@@ -318,7 +318,7 @@ void fuzz_soft_cross_entropy(Input& in) {
       ++fuzz::stats().skipped_domain;
       return;
     }
-    c.value("loss", r.loss, ref.loss, total, t);
+    c.value("loss", r.loss, ref.loss, total, t, sizeof(T) == 4 ? 1e-30 * static_cast<double>(n * s * k) : 0);
     if (cm.want_out)
       for (size_t i = 0; i < n * s; ++i) c.element("out", i, out[i], ref_out[i], mag[i] * cm.scale + 1e-300, t);
   });
