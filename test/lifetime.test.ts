@@ -11,7 +11,10 @@ const { SPEC } = require('./support/api-spec.js');
 
 const root = path.join(__dirname, '..');
 const churn = path.join(__dirname, 'support', 'churn.js');
-const CALLS = Number(process.env.LOSSKIT_CHURN_CALLS || 1e6);
+// Under ASan (tools/asan.sh) every free goes through the allocator's quarantine, so RSS says
+// nothing about leaks there: fewer calls, and the bound is not asserted.
+const UNDER_ASAN = /asan/.test(process.env.LD_PRELOAD || '');
+const CALLS = Number(process.env.LOSSKIT_CHURN_CALLS || (UNDER_ASAN ? 2e4 : 1e6));
 const BOUND_MB = 20;
 const names: string[] = SPEC.map((s: any) => s.name).filter((n: string) => typeof (lk as any)[n] === 'function');
 
@@ -34,7 +37,7 @@ describe('memory over many calls', () => {
     const worst = Math.max(...rows.map((r) => r.rssGrowthMB));
     console.log(`RSS growth over ${CALLS} calls each (after warm-up and GC), worst ${worst} MB:\n` +
       rows.map((r) => `  ${r.name}: ${r.rssGrowthMB} MB in ${r.ms} ms`).join('\n'));
-    for (const r of rows) expect(r.rssGrowthMB).toBeLessThan(BOUND_MB);
+    if (!UNDER_ASAN) for (const r of rows) expect(r.rssGrowthMB).toBeLessThan(BOUND_MB);
   }, 900000);
 });
 
