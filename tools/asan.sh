@@ -25,7 +25,7 @@ echo "== asan: building $stage/build/Release/losskit.node with $("$CLANGXX" --ve
   { tail -40 "$stage/build.log" >&2; exit 1; }
 addon=$stage/build/Release/losskit.node
 # The addon must carry the instrumentation (and leave the runtime to the preload).
-nm -D "$addon" | grep -q __asan_report || { echo "asan: $addon is not instrumented" >&2; exit 1; }
+grep -q __asan_report < <(nm -D "$addon") || { echo "asan: $addon is not instrumented" >&2; exit 1; }
 
 [ -f dist/index.js ] || npx tsc -p tsconfig.json
 export LOSSKIT_ADDON_PATH=$addon
