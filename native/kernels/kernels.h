@@ -87,10 +87,48 @@ struct ClassificationOps {
   LossSums (*soft_cross_entropy)(const SoftCrossEntropyArgs<T>& a) noexcept;
 };
 
+// D_KL(p || q) per row: p [n, k] probabilities of type T; q [n, k] float32 or float64
+// (independently of p) given as probabilities, log-probabilities or logits.
+template <class T>
+struct KlArgs {
+  const T* p;
+  const void* q;
+  bool q_f64;
+  size_t n, k;
+  Inputs inputs;  // how q is given
+  T* out;         // per-row values times out_scale, or nullptr
+  double out_scale;
+};
+
+template <class T>
+struct DistributionOps {
+  // Sum over rows of D_KL(p_i || q_i) in nats, float64; 0 log 0 = 0 for every p = 0 term.
+  double (*kl_div)(const KlArgs<T>& a) noexcept;
+  // out[i] = scale * H(row i); x given as probabilities, log-probabilities or logits.
+  void (*entropy_rows)(const T* x, size_t n, size_t k, Inputs inputs, double scale, T* out) noexcept;
+};
+
+// Integer-label kernels (no float type of their own). Each returns the index of the first label
+// outside [0, k), its value in *bad_value, or -1.
+struct LabelOps {
+  // out [n, k] = off everywhere, on at the label.
+  int64_t (*smooth_labels)(LabelView labels, size_t n, size_t k, float on, float off, float* out,
+                           int64_t* bad_value) noexcept;
+  // Each label replaced with probability eps by one of the k - 1 others, uniformly; the random
+  // bits of label i are Philox4x32-10(counter = (i, j), key = seed) (see distributions_ref.h).
+  int64_t (*flip_labels)(LabelView labels, size_t n, size_t k, double eps, uint64_t seed, int32_t* out,
+                         int64_t* bad_value) noexcept;
+  // counts[c] = number of labels equal to c.
+  int64_t (*bincount)(LabelView labels, size_t n, size_t k, double* counts, int64_t* bad_value) noexcept;
+};
+
 struct KernelTable {
   const char* isa;
   ClassificationOps<float> cls_f32;
   ClassificationOps<double> cls_f64;
+  DistributionOps<float> dist_f32;
+  DistributionOps<double> dist_f64;
+  LabelOps labels;
 };
 
 // The table for the best ISA this CPU supports, capped by LOSSKIT_ISA; chosen on first use.

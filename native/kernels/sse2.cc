@@ -16,12 +16,16 @@ namespace sse2 {
 #include "vec_sse2.h"
 #include "simd_math.h"
 #include "classification_simd.inl"
+#include "distributions_simd.inl"
 }  // namespace sse2
 
 void fill_sse2(KernelTable& t) noexcept {
   t.isa = "sse2";
   sse2::fill_classification(t.cls_f32);
   sse2::fill_classification(t.cls_f64);
+  sse2::fill_distributions(t.dist_f32);
+  sse2::fill_distributions(t.dist_f64);
+  sse2::fill_labels(t.labels);
 }
 
 }  // namespace losskit
