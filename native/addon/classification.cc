@@ -235,9 +235,10 @@ napi_value CrossEntropyFast(napi_env env, napi_callback_info cbinfo) {
     return nullptr;
   }
   const double k = kd < 0 ? -kd : kd;
-  const size_t kk = static_cast<size_t>(k);
+  // Range first: casting NaN or a huge double to size_t is undefined behaviour (found by UBSan).
+  const size_t kk = k >= 1 && k <= 9007199254740991.0 ? static_cast<size_t>(k) : 0;
   IntType it;
-  if ((xt != napi_float32_array && xt != napi_float64_array) || !label_type(lt, &it) || !(k >= 1 && k <= 9007199254740991.0) ||
+  if ((xt != napi_float32_array && xt != napi_float64_array) || !label_type(lt, &it) || kk == 0 ||
       static_cast<double>(kk) != k || ln == 0 || xd == nullptr || ld == nullptr || xn / kk != ln || xn % kk != 0) {
     napi_throw_range_error(env, nullptr, "crossEntropy: input.length must equal labels.length × classes");
     return nullptr;
