@@ -54,6 +54,16 @@ function loadError(cause: unknown): Error {
 }
 
 function load(): Native {
+  // A specific build of the addon, e.g. the sanitized one tools/asan.sh makes (build-asan/).
+  const forced = process.env.LOSSKIT_ADDON_PATH;
+  if (forced) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require(path.resolve(forced)) as Native;
+    } catch (e) {
+      throw loadError(e);
+    }
+  }
   try {
     // node-gyp-build: build/Release, build/Debug, then prebuilds/<platform>-<arch>/ by libc tag.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

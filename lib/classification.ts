@@ -177,7 +177,7 @@ function crossEntropyFast(input: unknown, labels: unknown, opts: unknown): numbe
   let k = 0;
   let sum = false;
   if (opts !== undefined) {
-    if (opts === null || typeof opts !== 'object') return undefined;
+    if (opts === null || typeof opts !== 'object' || Array.isArray(opts) || ArrayBuffer.isView(opts)) return undefined;
     const o = opts as Record<string, unknown>;
     for (const key in o) {
       const v = o[key];

@@ -53,11 +53,23 @@ export function isIntArray(v: unknown): v is IntArray {
   );
 }
 
-function checkDetached(fn: string, name: string, v: ArrayBufferView): void {
-  // A view on a detached buffer reads as empty; say what happened instead of a length error.
-  if (v.byteLength === 0 && (v.buffer as ArrayBuffer).byteLength === 0 && (v.buffer as { detached?: boolean }).detached) {
-    throw new TypeError(`${fn}: ${name} is a view on a detached ArrayBuffer`);
+/** Is v a view on a detached ArrayBuffer? O(1); only empty-looking views need a closer look. */
+export function isDetached(v: ArrayBufferView): boolean {
+  if (v.byteLength !== 0) return false;
+  const buf = v.buffer as ArrayBuffer & { detached?: boolean };
+  if (typeof buf.detached === 'boolean') return buf.detached;  // Node >= 21
+  if (buf.byteLength !== 0) return false;
+  try {
+    new Uint8Array(buf, 0, 0);  // throws on a detached buffer only (Node 18/20 have no .detached)
+    return false;
+  } catch {
+    return true;
   }
+}
+
+function checkDetached(fn: string, name: string, v: ArrayBufferView): void {
+  // A view on a detached buffer reads as empty; say what happened instead of computing on nothing.
+  if (isDetached(v)) throw new TypeError(`${fn}: ${name} is a view on a detached ArrayBuffer`);
 }
 
 /** A float typed array as is, or a number[] copied into a Float64Array. */
@@ -158,6 +170,7 @@ export function outArray(fn: string, v: unknown, like: FloatArray, length: numbe
   if (!isFloatArray(v) || v.constructor !== like.constructor) {
     throw typeError(fn, 'out', `a ${like.constructor.name} (the type of the input)`, v);
   }
+  checkDetached(fn, 'out', v);
   if (v.length !== length) throw rangeError(fn, `out must have length ${length} (got ${v.length})`);
   return v;
 }

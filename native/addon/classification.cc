@@ -128,12 +128,12 @@ struct LossOp : BlockOp {
     x = float_array(env, a[0], fn, "input");
     k = count(env, a[first], fn, "classes");
     s = count(env, a[first + 1], fn, "spatial");
-    inputs = static_cast<int>(number(env, a[first + 2], fn, "inputs"));
+    inputs = static_cast<int>(int_in(env, a[first + 2], fn, "inputs", 0, 2));
     has_weight = !is_nullish(env, a[first + 3]);
     if (has_weight) weight = typed(env, a[first + 3], fn, "weight");
     smoothing = number(env, a[first + 4], fn, "labelSmoothing");
     clip_eps = number(env, a[first + 5], fn, "epsilon");
-    reduction = static_cast<int>(number(env, a[first + 6], fn, "reduction"));
+    reduction = static_cast<int>(int_in(env, a[first + 6], fn, "reduction", 0, 2));
     scale = number(env, a[first + 7], fn, "base");
     has_out = !is_nullish(env, a[first + 8]);
     if (has_out) out = float_array(env, a[first + 8], fn, "out");
@@ -179,7 +179,7 @@ struct CrossEntropyOp : LossOp {
     IntType lt;
     if (!label_type(lab.type, &lt)) throw_type(env, "crossEntropy: labels must be an integer typed array");
     if (lab.length != n * s) throw_range(env, "crossEntropy: labels must have one value per sample");
-    ignore = static_cast<int64_t>(number(env, a[11], fn, "ignoreIndex"));
+    ignore = int_in(env, a[11], fn, "ignoreIndex", -9007199254740991.0, 9007199254740991.0);
     labels = LabelView{lab.data, lt};
     if (has_weight && smoothing > 0) convert_weights();
   }
@@ -282,9 +282,10 @@ napi_value CrossEntropyFast(napi_env env, napi_callback_info cbinfo) {
     return nullptr;
   }
   const double k = kd < 0 ? -kd : kd;
-  const size_t kk = static_cast<size_t>(k);
+  // Range first: casting NaN or a huge double to size_t is undefined behaviour (found by UBSan).
+  const size_t kk = k >= 1 && k <= 9007199254740991.0 ? static_cast<size_t>(k) : 0;
   IntType it;
-  if ((xt != napi_float32_array && xt != napi_float64_array) || !label_type(lt, &it) || !(k >= 1 && k <= 9007199254740991.0) ||
+  if ((xt != napi_float32_array && xt != napi_float64_array) || !label_type(lt, &it) || kk == 0 ||
       static_cast<double>(kk) != k || ln == 0 || xd == nullptr || ld == nullptr || xn / kk != ln || xn % kk != 0) {
     napi_throw_range_error(env, nullptr, "crossEntropy: input.length must equal labels.length × classes");
     return nullptr;

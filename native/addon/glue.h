@@ -30,13 +30,18 @@ struct Array {
   throw Napi::RangeError::New(env, msg);
 }
 
-// A typed array, or throws TypeError naming fn and arg. A detached buffer reads as length 0 with
-// no data pointer, which the length checks below then refuse.
+// A typed array, or throws TypeError naming fn and arg. A view on a detached buffer is refused
+// here: it would read as a valid zero-length array where the contract allows one.
 inline Array typed(napi_env env, napi_value v, const char* fn, const char* arg) {
   bool is = false;
   if (napi_is_typedarray(env, v, &is) != napi_ok || !is) throw_type(env, std::string(fn) + ": " + arg + " must be a typed array");
   Array a;
-  napi_get_typedarray_info(env, v, &a.type, &a.length, &a.data, nullptr, nullptr);
+  napi_value buffer = nullptr;
+  if (napi_get_typedarray_info(env, v, &a.type, &a.length, &a.data, &buffer, nullptr) != napi_ok)
+    throw_type(env, std::string(fn) + ": " + arg + " must be a typed array");
+  bool detached = false;
+  if (a.length == 0 && buffer != nullptr && napi_is_detached_arraybuffer(env, buffer, &detached) == napi_ok && detached)
+    throw_type(env, std::string(fn) + ": " + arg + " is a view on a detached ArrayBuffer");
   if (a.data == nullptr) a.length = 0;
   return a;
 }
@@ -65,6 +70,16 @@ inline size_t count(napi_env env, napi_value v, const char* fn, const char* arg)
   if (!(d >= 0 && d <= 9007199254740991.0 && std::floor(d) == d))
     throw_range(env, std::string(fn) + ": " + arg + " must be a non-negative integer");
   return static_cast<size_t>(d);
+}
+
+// An integer in [lo, hi] (an option code, ignoreIndex), checked before any cast: converting NaN
+// or an out-of-range double to an integer type is undefined behaviour.
+inline int64_t int_in(napi_env env, napi_value v, const char* fn, const char* arg, double lo, double hi) {
+  double d = number(env, v, fn, arg);
+  if (!(d >= lo && d <= hi && std::floor(d) == d))
+    throw_range(env, std::string(fn) + ": " + arg + " must be an integer in [" + std::to_string(static_cast<int64_t>(lo)) + ", " +
+                         std::to_string(static_cast<int64_t>(hi)) + "]");
+  return static_cast<int64_t>(d);
 }
 
 inline bool label_type(napi_typedarray_type t, IntType* out) {

@@ -507,6 +507,17 @@ static LossSums simd_soft_cross_entropy_t(const SoftCrossEntropyArgs<T>& a, cons
       loss = -(1 - eps) * (a_ - ls * c_);
       if (eps > 0) loss -= eps / K * (B.sum() - ls * wsum_all);
     }
+    if (!finite(loss)) {
+      // The factored form sum(w t (x - m)) - ls sum(w t) turns an infinite target on the max
+      // class into Inf * 0 = NaN where torch's sum(w t log p) gives +-Inf: let the reference
+      // settle rows that are not finite (rare, so the fast path stays as it is).
+      SoftCrossEntropyArgs<T> one = a;
+      one.x = row;
+      one.n = 1;
+      one.targets = trow;
+      one.out = nullptr;
+      loss = scalar_cls<T>().soft_cross_entropy(one).loss;
+    }
     r.loss += loss;
     r.weight += 1;
     r.count += 1;
