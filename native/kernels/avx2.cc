@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "kernels.h"
+#include "math_probe.h"
 
 namespace losskit {
 namespace avx2 {
@@ -22,6 +23,13 @@ void fill_avx2(KernelTable& t) noexcept {
   t.isa = "avx2";
   avx2::fill_classification(t.cls_f32);
   avx2::fill_classification(t.cls_f64);
+}
+
+void math_eval_avx2(int fn, const float* in, float* out, size_t n) noexcept {
+  avx2::vmath_eval<avx2::F32>(fn, in, out, n);
+}
+void math_eval_avx2(int fn, const double* in, double* out, size_t n) noexcept {
+  avx2::vmath_eval<avx2::F64>(fn, in, out, n);
 }
 
 }  // namespace losskit

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "kernels.h"
+#include "math_probe.h"
 
 namespace losskit {
 namespace avx512 {
@@ -22,6 +23,13 @@ void fill_avx512(KernelTable& t) noexcept {
   t.isa = "avx512";
   avx512::fill_classification(t.cls_f32);
   avx512::fill_classification(t.cls_f64);
+}
+
+void math_eval_avx512(int fn, const float* in, float* out, size_t n) noexcept {
+  avx512::vmath_eval<avx512::F32>(fn, in, out, n);
+}
+void math_eval_avx512(int fn, const double* in, double* out, size_t n) noexcept {
+  avx512::vmath_eval<avx512::F64>(fn, in, out, n);
 }
 
 }  // namespace losskit

@@ -203,3 +203,22 @@ static inline typename D::V vlog1p(typename D::V x) {
   auto finite_pos = D::mand(D::lt(D::zero(), u), D::lt(u, D::set1(std::numeric_limits<typename D::T>::infinity())));
   return D::add(y, D::select(finite_pos, c, D::zero()));
 }
+
+// For the accuracy test only (math_probe.h): fn(in[i]) over a span with this ISA's routines.
+template <class D, class F>
+static inline void vmath_span(F f, const typename D::T* in, typename D::T* out, size_t n) {
+  size_t i = 0;
+  for (; i + D::N <= n; i += D::N) D::store(out + i, f(D::load(in + i)));
+  if (i < n) D::store_partial(out + i, f(D::load_partial(in + i, n - i, 1)), n - i);
+}
+
+template <class D>
+static void vmath_eval(int fn, const typename D::T* in, typename D::T* out, size_t n) {
+  using V = typename D::V;
+  switch (fn) {
+    case 0: return vmath_span<D>([](V x) { return vexp<D>(x); }, in, out, n);
+    case 1: return vmath_span<D>([](V x) { return vexp_le0<D>(x); }, in, out, n);
+    case 2: return vmath_span<D>([](V x) { return vlog<D>(x); }, in, out, n);
+    default: return vmath_span<D>([](V x) { return vlog1p<D>(x); }, in, out, n);
+  }
+}

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "kernels.h"
+#include "math_probe.h"
 
 namespace losskit {
 namespace sse2 {
@@ -22,6 +23,13 @@ void fill_sse2(KernelTable& t) noexcept {
   t.isa = "sse2";
   sse2::fill_classification(t.cls_f32);
   sse2::fill_classification(t.cls_f64);
+}
+
+void math_eval_sse2(int fn, const float* in, float* out, size_t n) noexcept {
+  sse2::vmath_eval<sse2::F32>(fn, in, out, n);
+}
+void math_eval_sse2(int fn, const double* in, double* out, size_t n) noexcept {
+  sse2::vmath_eval<sse2::F64>(fn, in, out, n);
 }
 
 }  // namespace losskit
