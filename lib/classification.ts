@@ -147,6 +147,49 @@ function commonOptions(fn: string, o: Record<string, unknown>, k: number, s: num
   };
 }
 
+const stats = native.stats as Float64Array;
+
+/**
+ * The small-batch hot path: typed arrays, logits, S = 1, no weight or smoothing, ignoreIndex -100,
+ * 'mean' or 'sum', natural log. It checks only what it needs (O(1)) and leaves every other case, including every
+ * error, to the general path so messages are the same. Returns undefined when not applicable.
+ */
+function crossEntropyFast(input: unknown, labels: unknown, opts: unknown): number | undefined {
+  if (!(input instanceof Float32Array || input instanceof Float64Array)) return undefined;
+  if (!(labels instanceof Int32Array || labels instanceof Uint8Array || labels instanceof Int8Array ||
+    labels instanceof Int16Array || labels instanceof Uint16Array || labels instanceof Uint32Array)) return undefined;
+  let k = 0;
+  let sum = false;
+  if (opts !== undefined) {
+    if (opts === null || typeof opts !== 'object') return undefined;
+    const o = opts as Record<string, unknown>;
+    for (const key in o) {
+      const v = o[key];
+      if (key === 'classes') {
+        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) return undefined;
+        k = v;
+      } else if (key === 'reduction') {
+        if (v === 'sum') sum = true;
+        else if (v !== 'mean' && v !== undefined) return undefined;
+      } else if (key === 'ignoreIndex') {
+        if (v !== -100 && v !== undefined) return undefined;
+      } else if (v !== undefined || key !== 'spatial') {
+        return undefined;
+      }
+    }
+  }
+  const n = labels.length;
+  if (k === 0) {
+    if (n === 0 || input.length % n !== 0 || input.length === 0) return undefined;
+    k = input.length / n;
+  } else if (input.length !== n * k) {
+    return undefined;
+  }
+  if (n === 0 || input.buffer.byteLength === 0) return undefined;
+  native.crossEntropyFast(input, labels, sum ? -k : k);
+  return sum ? stats[0] : stats[0] / stats[1];
+}
+
 /**
  * Cross-entropy with hard labels, as torch.nn.functional.cross_entropy: 'mean' divides by the sum
  * of weight[label] over non-ignored samples (NaN when every sample is ignored).
@@ -155,6 +198,8 @@ export function crossEntropy(input: FloatInput, labels: LabelInput, options?: Cr
 export function crossEntropy<T extends FloatArray>(input: T, labels: LabelInput, options: CrossEntropyOptions & { reduction: 'none' }): T;
 export function crossEntropy(input: FloatInput, labels: LabelInput, options?: CrossEntropyOptions): number | FloatArray;
 export function crossEntropy(input: FloatInput, labels: LabelInput, opts?: CrossEntropyOptions): number | FloatArray {
+  const fast = crossEntropyFast(input, labels, opts);
+  if (fast !== undefined) return fast;
   const fn = 'crossEntropy';
   const o = options(fn, opts, CE_OPTIONS);
   const x = floatArray(fn, 'input', input);

@@ -4,6 +4,15 @@ import type { Backend } from './types';
 
 export { logSumExp, softmax, logSoftmax, crossEntropy, softCrossEntropy } from './classification';
 export type { LogSumExpOptions, SoftmaxOptions, CrossEntropyOptions, SoftCrossEntropyOptions } from './classification';
+export {
+  binaryCrossEntropy, sigmoidFocalLoss, softmaxFocalLoss, heatmapFocalLoss, gaussianRadius, drawGaussian, renderHeatmaps, mseLoss,
+} from './dense';
+export type {
+  BinaryCrossEntropyOptions, SigmoidFocalLossOptions, SoftmaxFocalLossOptions, HeatmapFocalLossOptions, HeatmapReduction,
+  GaussianRadiusOptions, DrawGaussianOptions, MapShape, HeatmapPoint, HeatmapPointColumns, RenderHeatmapsSpec, MseLossOptions,
+} from './dense';
+export { klDivergence, entropy, smoothLabels, flipLabels, empiricalDistribution } from './distributions';
+export type { KlDivergenceOptions, KlReduction, EntropyOptions, SmoothLabelsOptions, FlipLabelsOptions, EmpiricalDistributionOptions } from './distributions';
 export type { FloatArray, FloatInput, IntArray, LabelInput, Reduction, InputKind, Backend } from './types';
 
 /** Which instruction set the kernels run with, for bug reports and benchmarks. */

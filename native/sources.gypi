@@ -2,7 +2,9 @@
   "variables": {
     "losskit_glue_sources": [
       "native/addon/addon.cc",
-      "native/addon/classification.cc"
+      "native/addon/classification.cc",
+      "native/addon/dense.cc",
+      "native/addon/distributions.cc"
     ],
     "losskit_kernel_sources": [
       "native/kernels/dispatch.cc"

@@ -78,3 +78,50 @@ describe('crossEntropy label smoothing conventions', () => {
     expect(a).toBeCloseTo(ref / 2, 13);
   });
 });
+
+describe('row pipelining (the next row max is found during this row exp pass)', () => {
+  // JS float64 reference with torch's rules: NaN or an infinite max makes the row's loss NaN.
+  function refCE(x: Float32Array, y: Int32Array, k: number): { sum: number; count: number; rows: number[] } {
+    let sum = 0, count = 0;
+    const rows: number[] = [];
+    for (let i = 0; i < y.length; i++) {
+      if (y[i] === -100) { rows.push(0); continue; }
+      const row = Array.from(x.subarray(i * k, i * k + k));
+      const m = Math.max(...row);
+      let loss: number;
+      if (row.some(Number.isNaN) || !Number.isFinite(m)) loss = NaN;
+      else loss = Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0)) - (row[y[i]] - m);
+      rows.push(loss);
+      sum += loss;
+      count++;
+    }
+    return { sum, count, rows };
+  }
+  test.each([7, 16, 100, 1000])('K=%i with ignored, NaN, ±Inf and all -Inf rows interleaved', (k) => {
+    const n = 61;
+    const x = new Float32Array(n * k);
+    for (let i = 0; i < x.length; i++) x[i] = Math.sin(i * 1.3) * 8;
+    const y = new Int32Array(n).map((_, i) => (i * 5) % k);
+    for (let i = 0; i < n; i += 7) y[i] = -100;
+    x[3 * k + 1] = NaN;
+    x[10 * k] = Infinity;
+    x.fill(-Infinity, 20 * k, 21 * k);
+    x[30 * k + (k - 1)] = -Infinity;
+    const ref = refCE(x, y, k);
+    const none = lk.crossEntropy(x, y, { classes: k, reduction: 'none' }) as Float32Array;
+    ref.rows.forEach((v, i) => {
+      if (Number.isNaN(v)) expect(none[i]).toBeNaN();
+      else expect(Math.abs(none[i] - v)).toBeLessThanOrEqual(1e-6 * Math.abs(v) + 1e-6);
+    });
+    const lse = lk.logSumExp(x, { classes: k }) as Float32Array;
+    expect(lse[3]).toBeNaN();
+    expect(lse[10]).toBe(Infinity);
+    expect(lse[20]).toBe(-Infinity);
+    // A batch without the non-finite rows: the mean matches the reference's.
+    const clean = new Float32Array(x);
+    for (const r of [3, 10, 20]) clean.fill(0.5, r * k, (r + 1) * k);
+    const refClean = refCE(clean, y, k);
+    const mean = lk.crossEntropy(clean, y, { classes: k });
+    expect(Math.abs(mean - refClean.sum / refClean.count)).toBeLessThanOrEqual(1e-6 * Math.abs(mean) + 1e-6);
+  });
+});

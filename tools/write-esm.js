@@ -18,5 +18,9 @@ for (const entry of ['index', 'promises']) {
     '',
   ].join('\n');
   fs.writeFileSync(path.join(dist, `${entry}.mjs`), body);
-  fs.writeFileSync(path.join(dist, `${entry}.d.mts`), `export * from './${entry}.js';\n`);
+  // Types for the ESM entry: the same declarations, plus the default export (the whole module).
+  fs.writeFileSync(
+    path.join(dist, `${entry}.d.mts`),
+    [`export * from './${entry}.js';`, `import * as cjs from './${entry}.js';`, 'export default cjs;', ''].join('\n'),
+  );
 }

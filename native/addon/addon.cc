@@ -36,6 +36,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("stats", stats);
   exports.Set("backend", Napi::Function::New(env, Backend, "backend"));
   RegisterClassification(env, exports);
+  RegisterDense(env, exports);
+  RegisterClassificationFast(env, exports);
+  RegisterDistributions(env, exports);
   return exports;
 }
 

@@ -14,5 +14,8 @@ struct State {
 inline State& state(napi_env env) { return *Napi::Env(env).GetInstanceData<State>(); }
 
 void RegisterClassification(Napi::Env env, Napi::Object exports);
+void RegisterDense(Napi::Env env, Napi::Object exports);
+void RegisterClassificationFast(napi_env env, napi_value exports);
+void RegisterDistributions(Napi::Env env, Napi::Object exports);
 
 }  // namespace losskit

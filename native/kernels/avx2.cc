@@ -17,12 +17,19 @@ namespace avx2 {
 #include "vec_avx2.h"
 #include "simd_math.h"
 #include "classification_simd.inl"
+#include "dense_simd.inl"
+#include "distributions_simd.inl"
 }  // namespace avx2
 
 void fill_avx2(KernelTable& t) noexcept {
   t.isa = "avx2";
   avx2::fill_classification(t.cls_f32);
   avx2::fill_classification(t.cls_f64);
+  avx2::fill_dense(t.dense_f32);
+  avx2::fill_dense(t.dense_f64);
+  avx2::fill_distributions(t.dist_f32);
+  avx2::fill_distributions(t.dist_f64);
+  avx2::fill_labels(t.labels);
 }
 
 void math_eval_avx2(int fn, const float* in, float* out, size_t n) noexcept {

@@ -17,12 +17,19 @@ namespace avx512 {
 #include "vec_avx512.h"
 #include "simd_math.h"
 #include "classification_simd.inl"
+#include "dense_simd.inl"
+#include "distributions_simd.inl"
 }  // namespace avx512
 
 void fill_avx512(KernelTable& t) noexcept {
   t.isa = "avx512";
   avx512::fill_classification(t.cls_f32);
   avx512::fill_classification(t.cls_f64);
+  avx512::fill_dense(t.dense_f32);
+  avx512::fill_dense(t.dense_f64);
+  avx512::fill_distributions(t.dist_f32);
+  avx512::fill_distributions(t.dist_f64);
+  avx512::fill_labels(t.labels);
 }
 
 void math_eval_avx512(int fn, const float* in, float* out, size_t n) noexcept {

@@ -29,6 +29,18 @@ inline const ClassificationOps<double>& scalar_cls<double>() {
 
 static inline bool finite(double v) { return v - v == 0; }
 
+// Ask for the next row while this one is in the exp pass: the max pass of a row that is not in
+// cache is otherwise a pure memory stall with no arithmetic to overlap it.
+static inline void prefetch_span(const void* p, size_t bytes) {
+#if defined(__GNUC__) || defined(__clang__)
+  const char* c = static_cast<const char*>(p);
+  for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(c + off, 0, 3);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
 // max over x[0, len); NaN may or may not win (the exp pass turns any NaN into a NaN sum).
 template <class D>
 static inline typename D::T vmax_span(const typename D::T* x, size_t len) {
@@ -57,10 +69,13 @@ static inline bool has_nan(const T* x, size_t len) {
 
 // sum(exp(x * scale - m)) over x[0, len) in float64, m finite. With kSmooth, also
 // sum(w * (x - m)) (the label-smoothing term; w per element when kWeighted, else 1). Scaling and
-// smoothing are never asked together.
-template <class D, bool kScale, bool kSmooth, bool kWeighted>
+// smoothing are never asked together. With kNext, the max of the next row (same length) is taken
+// in the same loop: its loads overlap this row's exp arithmetic, and leave it in L1 for its own
+// exp pass, so a batch that is not in cache is read from memory once.
+template <class D, bool kScale, bool kSmooth, bool kWeighted, bool kNext = false>
 static inline void vsumexp_span(const typename D::T* x, size_t len, typename D::T scale, typename D::T m,
-                                const typename D::T* w, double* sum_exp, double* sum_shift) {
+                                const typename D::T* w, double* sum_exp, double* sum_shift,
+                                const typename D::T* next = nullptr, typename D::T* next_max = nullptr) {
   static_assert(!(kScale && kSmooth), "scale and smoothing are exclusive");
   using V = typename D::V;
   using T = typename D::T;
@@ -70,9 +85,15 @@ static inline void vsumexp_span(const typename D::T* x, size_t len, typename D::
   typename D::Wide acc = D::wide_zero(), acc2 = D::wide_zero();
   V a0 = D::zero(), a1 = D::zero();
   V b0 = D::zero(), b1 = D::zero();
+  const V ninf = D::set1(-std::numeric_limits<T>::infinity());
+  V nm0 = ninf, nm1 = ninf;
   size_t i = 0;
   int pending = 0;
   for (; i + 2 * N <= len; i += 2 * N) {
+    if (kNext) {
+      nm0 = D::max(nm0, D::load(next + i));
+      nm1 = D::max(nm1, D::load(next + i + N));
+    }
     V z0 = kScale ? D::sub(D::mul(D::load(x + i), vs), vm) : D::sub(D::load(x + i), vm);
     V z1 = kScale ? D::sub(D::mul(D::load(x + i + N), vs), vm) : D::sub(D::load(x + i + N), vm);
     a0 = D::add(a0, vexp_le0<D>(z0));
@@ -101,6 +122,7 @@ static inline void vsumexp_span(const typename D::T* x, size_t len, typename D::
     const size_t r = len - i < N ? len - i : N;
     // Padding lanes: -Inf for the exp sum (exp gives 0); m for the smooth sum (x - m gives 0).
     V v = r == N ? D::load(x + i) : D::load_partial(x + i, r, -std::numeric_limits<T>::infinity());
+    if (kNext) nm0 = D::max(nm0, r == N ? D::load(next + i) : D::load_partial(next + i, r, -std::numeric_limits<T>::infinity()));
     a0 = D::add(a0, vexp_le0<D>(kScale ? D::sub(D::mul(v, vs), vm) : D::sub(v, vm)));
     if (kSmooth) {
       V z = D::sub(r == N ? v : D::load_partial(x + i, r, m), vm);
@@ -109,12 +131,15 @@ static inline void vsumexp_span(const typename D::T* x, size_t len, typename D::
   }
   D::wide_add(acc, D::add(a0, a1));
   *sum_exp = D::wide_sum(acc);
+  if (kNext) *next_max = D::hmax(D::max(nm0, nm1));
   if (kSmooth) {
     D::wide_add(acc2, D::add(b0, b1));
     *sum_shift = D::wide_sum(acc2);
   }
 }
 
+// log-sum-exp of a long span in one pass over memory: chunk max, rescale the running sum when
+// the max grows, then the chunk's exp sum while it is still in L1.
 // A float64 sum of vectors: adds go to a float lane accumulator that is widened every 8 adds.
 template <class D>
 struct WideAcc {
@@ -142,8 +167,6 @@ static inline const T* ones_lanes() {
   return kOnes;
 }
 
-// log-sum-exp of a long span in one pass over memory: chunk max, rescale the running sum when
-// the max grows, then the chunk's exp sum while it is still in L1.
 template <class D>
 static double lse_span_online(const typename D::T* x, size_t len) {
   using T = typename D::T;
@@ -188,7 +211,31 @@ static double lse_span(const typename D::T* x, size_t len) {
 template <class T>
 static void simd_lse_rows(const T* x, size_t n, size_t k, T* out) noexcept {
   using D = typename TraitsOf<T>::D;
-  for (size_t i = 0; i < n; ++i) out[i] = static_cast<T>(lse_span<D>(x + i * k, k));
+  if (k > 16384) {
+    for (size_t i = 0; i < n; ++i) out[i] = static_cast<T>(lse_span<D>(x + i * k, k));
+    return;
+  }
+  bool have = false;  // m holds this row's max, found during the previous row's exp pass
+  T m = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const T* row = x + i * k;
+    if (!have) m = vmax_span<D>(row, k);
+    have = false;
+    if (!finite(m)) {
+      out[i] = static_cast<T>((m != m || has_nan(row, k)) ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(m));
+      continue;
+    }
+    double se = 0;
+    T mn = 0;
+    if (i + 1 < n) {
+      vsumexp_span<D, false, false, false, true>(row, k, T(1), m, nullptr, &se, nullptr, row + k, &mn);
+      have = true;
+    } else {
+      vsumexp_span<D, false, false, false>(row, k, T(1), m, nullptr, &se, nullptr);
+    }
+    out[i] = static_cast<T>(m + std::log(se));
+    m = mn;
+  }
 }
 
 template <class T>
@@ -210,13 +257,32 @@ static void simd_softmax_rows(const T* x, size_t n, size_t k, T inv_temp, bool l
     // below. That needs x * s rounded the same way here and in the exp pass: the build forbids FMA
     // contraction (-ffp-contract=off in sources.gypi), else huge logits give x * s - m >> 0.
     const T m = vmax_span<D>(row, k) * inv_temp;
+    const V vm = D::set1(m);
     double se = std::numeric_limits<double>::quiet_NaN();
-    if (finite(m)) vsumexp_span<D, true, false, false>(row, k, inv_temp, m, nullptr, &se, nullptr);
+    if (finite(m)) {
+      if (log) {
+        vsumexp_span<D, true, false, false>(row, k, inv_temp, m, nullptr, &se, nullptr);
+      } else {
+        // softmax: keep exp(x*s - m) in out during the sum, then scale: one exp per element.
+        WideAcc<D> acc;
+        size_t j = 0;
+        for (; j + N <= k; j += N) {
+          V e = vexp_le0<D>(D::sub(D::mul(D::load(row + j), vs), vm));
+          D::store(o + j, e);
+          acc.add(e);
+        }
+        if (j < k) {
+          V e = vexp_le0<D>(D::sub(D::mul(D::load_partial(row + j, k - j, -std::numeric_limits<T>::infinity()), vs), vm));
+          D::store_partial(o + j, e, k - j);
+          acc.add(e);
+        }
+        se = acc.sum();
+      }
+    }
     if (!finite(se)) {  // NaN in the row, or an infinite max: torch gives NaN for the whole row
       for (size_t j = 0; j < k; ++j) o[j] = std::numeric_limits<T>::quiet_NaN();
       continue;
     }
-    const V vm = D::set1(m);
     if (log) {
       const V ls = D::set1(static_cast<T>(std::log(se)));
       size_t j = 0;
@@ -225,9 +291,8 @@ static void simd_softmax_rows(const T* x, size_t n, size_t k, T inv_temp, bool l
     } else {
       const V inv = D::set1(static_cast<T>(1.0 / se));
       size_t j = 0;
-      for (; j + N <= k; j += N) D::store(o + j, D::mul(vexp_le0<D>(D::sub(D::mul(D::load(row + j), vs), vm)), inv));
-      if (j < k)
-        D::store_partial(o + j, D::mul(vexp_le0<D>(D::sub(D::mul(D::load_partial(row + j, k - j, 0), vs), vm)), inv), k - j);
+      for (; j + N <= k; j += N) D::store(o + j, D::mul(D::load(o + j), inv));
+      if (j < k) D::store_partial(o + j, D::mul(D::load_partial(o + j, k - j, 0), inv), k - j);
     }
   }
 }
@@ -291,8 +356,13 @@ static LossSums simd_cross_entropy(const CrossEntropyArgs<T>& a) noexcept {
   };
 
   if (a.s == 1) {
+    bool have_next = false;  // next_m is row i's max, found during row i-1's exp pass
+    T next_m = 0;
+    const bool pipeline = a.k <= 16384;
     for (size_t i = 0; i < a.n; ++i) {
       const int64_t y = label_at(a.labels, i);
+      const bool had = have_next;
+      have_next = false;
       const int st = check(i, y);
       if (st < 0) return r;
       if (st == 0) continue;
@@ -300,10 +370,13 @@ static LossSums simd_cross_entropy(const CrossEntropyArgs<T>& a) noexcept {
       const double wy = a.weight ? a.weight[y] : 1.0;
       double logp_y = kNaN, smooth = 0;
       if (a.inputs == Inputs::kLogits) {
-        const T m = vmax_span<D>(row, a.k);
+        const T m = had ? next_m : vmax_span<D>(row, a.k);
         if (finite(m)) {
           double se = 0, sz = 0;
-          if (eps <= 0) vsumexp_span<D, false, false, false>(row, a.k, T(1), m, nullptr, &se, nullptr);
+          if (eps <= 0 && pipeline && i + 1 < a.n) {
+            vsumexp_span<D, false, false, false, true>(row, a.k, T(1), m, nullptr, &se, nullptr, row + a.k, &next_m);
+            have_next = true;
+          } else if (eps <= 0) vsumexp_span<D, false, false, false>(row, a.k, T(1), m, nullptr, &se, nullptr);
           else if (a.weight_t) vsumexp_span<D, false, true, true>(row, a.k, T(1), m, a.weight_t, &se, &sz);
           else vsumexp_span<D, false, true, false>(row, a.k, T(1), m, nullptr, &se, &sz);
           const double ls = std::log(se);

@@ -87,10 +87,128 @@ struct ClassificationOps {
   LossSums (*soft_cross_entropy)(const SoftCrossEntropyArgs<T>& a) noexcept;
 };
 
+// ---- Dense family: binary, focal and heatmap losses, MSE (dense_ref.h, dense_simd.inl) ----
+
+// A float array whose type is independent of the main input's (targets, weights); data may be null.
+struct FloatView {
+  const void* data;
+  bool f64;
+};
+
+// Element-wise binary losses over x [n]: binaryCrossEntropy and sigmoidFocalLoss.
+template <class T>
+struct BinaryArgs {
+  const T* x;
+  size_t n;
+  FloatView targets;     // [n]
+  FloatView weight;      // [n] per element, or data == nullptr
+  FloatView pos_weight;  // [c], element i uses pos_weight[i % c]; or data == nullptr
+  size_t c;
+  bool probabilities;    // BCE: x holds probabilities (each log clamped at -100), else logits
+  double alpha, gamma;   // sigmoid focal: alpha < 0 disables the balancing
+  T* out;                // per-element losses times out_scale, or nullptr
+  double out_scale;
+};
+
+// -alpha_y (1 - p_y)^gamma log p_y over rows x [n, k] and labels [n].
+template <class T>
+struct SoftmaxFocalArgs {
+  const T* x;
+  size_t n, k;
+  Inputs inputs;
+  LabelView labels;
+  int64_t ignore_index;
+  const double* alpha;   // [k], or nullptr for alpha_scalar on every class
+  double alpha_scalar;
+  double gamma;
+  double clip_eps;       // probabilities are clipped to [clip_eps, 1 - clip_eps]
+  T* out;
+};
+
+// CornerNet's penalty-reduced focal loss over pred [n] and gt [n] (gt in [0, 1]; == 1 positive).
+template <class T>
+struct HeatmapArgs {
+  const T* pred;
+  size_t n;
+  FloatView gt;
+  bool logits;           // else probabilities, clamped to [1e-4, 1 - 1e-4] as CornerNet
+  double alpha, beta;
+  T* out;                // per-pixel losses, or nullptr
+};
+
+// Sums of one heatmap span, in float64, so per-image means and shard meters can be formed exactly.
+struct HeatmapSums {
+  double loss = 0;       // positive + negative terms
+  double pos_loss = 0;   // the positive terms alone
+  int64_t pos = 0;       // pixels with gt == 1
+  int64_t bad_index = -1;  // first gt outside [0, 1], or -1
+  double bad_value = 0;
+};
+
+// sum w_i (pred_i - target_i)^2; weight [l] with l dividing n: element i uses weight[i / (n / l)].
+template <class T>
+struct MseArgs {
+  const T* pred;
+  size_t n;
+  FloatView target;
+  FloatView weight;
+  size_t weight_len;
+  T* out;
+};
+
+template <class T>
+struct DenseOps {
+  LossSums (*bce)(const BinaryArgs<T>& a) noexcept;
+  LossSums (*sigmoid_focal)(const BinaryArgs<T>& a) noexcept;
+  LossSums (*softmax_focal)(const SoftmaxFocalArgs<T>& a) noexcept;
+  HeatmapSums (*heatmap_focal)(const HeatmapArgs<T>& a) noexcept;
+  LossSums (*mse)(const MseArgs<T>& a) noexcept;
+};
+
+// D_KL(p || q) per row: p [n, k] probabilities of type T; q [n, k] float32 or float64
+// (independently of p) given as probabilities, log-probabilities or logits.
+template <class T>
+struct KlArgs {
+  const T* p;
+  const void* q;
+  bool q_f64;
+  size_t n, k;
+  Inputs inputs;  // how q is given
+  T* out;         // per-row values times out_scale, or nullptr
+  double out_scale;
+};
+
+template <class T>
+struct DistributionOps {
+  // Sum over rows of D_KL(p_i || q_i) in nats, float64; 0 log 0 = 0 for every p = 0 term.
+  double (*kl_div)(const KlArgs<T>& a) noexcept;
+  // out[i] = scale * H(row i); x given as probabilities, log-probabilities or logits.
+  void (*entropy_rows)(const T* x, size_t n, size_t k, Inputs inputs, double scale, T* out) noexcept;
+};
+
+// Integer-label kernels (no float type of their own). Each returns the index of the first label
+// outside [0, k), its value in *bad_value, or -1.
+struct LabelOps {
+  // out [n, k] = off everywhere, on at the label.
+  int64_t (*smooth_labels)(LabelView labels, size_t n, size_t k, float on, float off, float* out,
+                           int64_t* bad_value) noexcept;
+  // Each label replaced with probability eps by one of the k - 1 others, uniformly; the random
+  // bits of label i are Philox4x32-10(counter = (i, j), key = seed) (see distributions_ref.h).
+  int64_t (*flip_labels)(LabelView labels, size_t n, size_t k, double eps, uint64_t seed, int32_t* out,
+                         int64_t* bad_value) noexcept;
+  // counts[c] = number of labels equal to c.
+  int64_t (*bincount)(LabelView labels, size_t n, size_t k, double* counts, int64_t* bad_value) noexcept;
+};
+
 struct KernelTable {
   const char* isa;
   ClassificationOps<float> cls_f32;
   ClassificationOps<double> cls_f64;
+  DenseOps<float> dense_f32;
+  DenseOps<double> dense_f64;
+  DistributionOps<float> dist_f32;
+  DistributionOps<double> dist_f64;
+  LabelOps labels;
 };
 
 // The table for the best ISA this CPU supports, capped by LOSSKIT_ISA; chosen on first use.

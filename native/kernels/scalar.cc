@@ -2,6 +2,8 @@
 // fallback the SIMD files use for rare layouts. Built at the baseline with auto-vectorisation off
 // (see binding.gyp), so it stays the plain loop it reads as.
 #include "classification_ref.h"
+#include "dense_ref.h"
+#include "distributions_ref.h"
 #include "kernels.h"
 
 namespace losskit {
@@ -17,10 +19,38 @@ static void fill_cls_ref(ClassificationOps<T>& o) {
   o.soft_cross_entropy = [](const SoftCrossEntropyArgs<T>& a) noexcept { return ref::soft_cross_entropy(a); };
 }
 
+template <class T>
+static void fill_dense_ref(DenseOps<T>& o) {
+  o.bce = [](const BinaryArgs<T>& a) noexcept { return ref::bce(a); };
+  o.sigmoid_focal = [](const BinaryArgs<T>& a) noexcept { return ref::sigmoid_focal(a); };
+  o.softmax_focal = [](const SoftmaxFocalArgs<T>& a) noexcept { return ref::softmax_focal(a); };
+  o.heatmap_focal = [](const HeatmapArgs<T>& a) noexcept { return ref::heatmap_focal(a); };
+  o.mse = [](const MseArgs<T>& a) noexcept { return ref::mse(a); };
+}
+
+template <class T>
+static void fill_dist_ref(DistributionOps<T>& o) {
+  o.kl_div = [](const KlArgs<T>& a) noexcept { return ref::kl_div(a); };
+  o.entropy_rows = [](const T* x, size_t n, size_t k, Inputs inputs, double scale, T* out) noexcept {
+    ref::entropy_rows(x, n, k, inputs, scale, out);
+  };
+}
+
+static void fill_labels_ref(LabelOps& o) {
+  o.smooth_labels = ref::smooth_labels;
+  o.flip_labels = ref::flip_labels;
+  o.bincount = ref::bincount;
+}
+
 void fill_scalar(KernelTable& t) noexcept {
   t.isa = "scalar";
   fill_cls_ref(t.cls_f32);
   fill_cls_ref(t.cls_f64);
+  fill_dense_ref(t.dense_f32);
+  fill_dense_ref(t.dense_f64);
+  fill_dist_ref(t.dist_f32);
+  fill_dist_ref(t.dist_f64);
+  fill_labels_ref(t.labels);
 }
 
 const KernelTable& scalar_kernels() noexcept {

@@ -7,7 +7,8 @@
 //   vexp<D>(x)     all inputs. Overflows to +Inf above ln(FLT_MAX) / ln(DBL_MAX); subnormal results
 //                  are produced correctly down to the smallest subnormal; -Inf -> +0; NaN -> NaN.
 //   vexp_le0<D>(x)  for x <= 0 (the log-sum-exp and softmax inner loops, where x - max <= 0). Results
-//                  below the smallest normal (x < -87.33 / -708.39) are flushed to +0.
+//                  for x < -86 (float) / -707 (double), i.e. below 4.5e-38 / 9e-308, are +0: no
+//                  subnormal is ever produced (each would cost a microcode assist on x86).
 //   vlog<D>(x)     all inputs: subnormals handled; 0 -> -Inf; x < 0 -> NaN; +Inf -> +Inf; NaN -> NaN.
 //   vlog1p<D>(x)    all inputs >= -1; accurate near 0 through the (x - (u - 1)) / u correction;
 //                  -1 -> -Inf; x < -1 -> NaN; log1p(-0) gives +0.
@@ -46,7 +47,7 @@ struct MathConst<F32> {
   static constexpr float kShifter = 12582912.0f;      // 1.5 * 2^23: adding it rounds to an integer
   static constexpr float kExpHi = 89.0f;              // exp(89) overflows
   static constexpr float kExpLo = -104.0f;            // exp(-104) rounds to +0
-  static constexpr float kExpLe0Lo = -87.33654475f;   // ln(FLT_MIN)
+  static constexpr float kExpLe0Lo = -86.0f;  // exp() here is 4.5e-38, safely above FLT_MIN
   static constexpr float kMinNormal = 1.17549435e-38f;
   static constexpr float kSubnormalScale = 33554432.0f;  // 2^25
   static constexpr int kSubnormalShift = 25;
@@ -61,7 +62,7 @@ struct MathConst<F64> {
   static constexpr double kShifter = 6755399441055744.0;  // 1.5 * 2^52
   static constexpr double kExpHi = 710.0;
   static constexpr double kExpLo = -746.0;
-  static constexpr double kExpLe0Lo = -708.39641853226410;  // ln(DBL_MIN)
+  static constexpr double kExpLe0Lo = -707.0;  // exp() here is 9e-308, safely above DBL_MIN
   static constexpr double kMinNormal = 2.2250738585072014e-308;
   static constexpr double kSubnormalScale = 18014398509481984.0;  // 2^54
   static constexpr int kSubnormalShift = 54;
@@ -77,8 +78,9 @@ static inline F32::V exp_poly(F32, F32::V r) {
   p = D::fma(p, r, D::set1(4.1665795894E-2f));
   p = D::fma(p, r, D::set1(1.6666665459E-1f));
   p = D::fma(p, r, D::set1(5.0000001201E-1f));
-  D::V r2 = D::mul(r, r);
-  return D::add(D::fma(p, r2, r), D::set1(1.0f));
+  // 1 + r (1 + r P(r)): all FMAs.
+  p = D::fma(p, r, D::set1(1.0f));
+  return D::fma(p, r, D::set1(1.0f));
 }
 
 static inline F64::V exp_poly(F64, F64::V r) {
@@ -96,8 +98,8 @@ static inline F64::V exp_poly(F64, F64::V r) {
   p = D::fma(p, r, D::set1(4.1666666666666666667e-2));
   p = D::fma(p, r, D::set1(1.6666666666666666667e-1));
   p = D::fma(p, r, D::set1(0.5));
-  D::V r2 = D::mul(r, r);
-  return D::add(D::fma(p, r2, r), D::set1(1.0));
+  p = D::fma(p, r, D::set1(1.0));
+  return D::fma(p, r, D::set1(1.0));
 }
 
 // 2^n for the integer n held in t = n + kShifter (as produced by the rounding step), valid for
@@ -114,14 +116,24 @@ template <class D>
 static inline typename D::V vexp_le0(typename D::V x) {
   using C = MathConst<D>;
   using V = typename D::V;
+  // Inputs below kExpLe0Lo give +0 by a select, so no instruction ever produces a subnormal:
+  // on x86 a subnormal result costs a microcode assist of ~100 cycles per instruction.
   const V lo = D::set1(C::kExpLe0Lo);
-  auto tiny = D::lt(x, lo);              // also true for -Inf; false for NaN
-  V xc = D::max(lo, x);                  // NaN in x is kept (second operand wins on NaN)
-  V t = D::fma(xc, D::set1(C::kLog2e), D::set1(C::kShifter));
-  V n = D::sub(t, D::set1(C::kShifter));
-  V r = D::fnma(n, D::set1(C::kLn2Hi), xc);
-  r = D::fnma(n, D::set1(C::kLn2Lo), r);
-  V y = D::mul(exp_poly(D(), r), pow2_from_shifted<D>(t));
+  auto tiny = D::lt(x, lo);  // also true for -Inf; false for NaN
+  V xc = D::max(lo, x);      // NaN in x is kept (second operand wins on NaN)
+  V y;
+  if constexpr (D::kScalef) {
+    V n = D::round_int(D::mul(xc, D::set1(C::kLog2e)));
+    V r = D::fnma(n, D::set1(C::kLn2Hi), xc);
+    r = D::fnma(n, D::set1(C::kLn2Lo), r);
+    y = D::scalef(exp_poly(D(), r), n);
+  } else {
+    V t = D::fma(xc, D::set1(C::kLog2e), D::set1(C::kShifter));
+    V n = D::sub(t, D::set1(C::kShifter));
+    V r = D::fnma(n, D::set1(C::kLn2Hi), xc);
+    r = D::fnma(n, D::set1(C::kLn2Lo), r);
+    y = D::mul(exp_poly(D(), r), pow2_from_shifted<D>(t));
+  }
   return D::select(tiny, D::zero(), y);
 }
 
@@ -130,18 +142,25 @@ static inline typename D::V vexp(typename D::V x) {
   using C = MathConst<D>;
   using V = typename D::V;
   V xc = D::max(D::set1(C::kExpLo), D::min(D::set1(C::kExpHi), x));  // NaN passes through
-  V t = D::fma(xc, D::set1(C::kLog2e), D::set1(C::kShifter));
-  V n = D::sub(t, D::set1(C::kShifter));
-  V r = D::fnma(n, D::set1(C::kLn2Hi), xc);
-  r = D::fnma(n, D::set1(C::kLn2Lo), r);
-  // n spans more than the exponent range (subnormal and overflowing results), so scale by
-  // 2^n1 * 2^n2 with n1 = round(n/2): each factor is a normal number, and only the final
-  // multiply rounds (which gives correctly rounded subnormals and a clean overflow to Inf).
-  V t1 = D::fma(n, D::set1(0.5), D::set1(C::kShifter));
-  V n1 = D::sub(t1, D::set1(C::kShifter));
-  V t2 = D::add(D::sub(n, n1), D::set1(C::kShifter));
-  V p = exp_poly(D(), r);
-  return D::mul(D::mul(p, pow2_from_shifted<D>(t1)), pow2_from_shifted<D>(t2));
+  if constexpr (D::kScalef) {
+    V n = D::round_int(D::mul(xc, D::set1(C::kLog2e)));
+    V r = D::fnma(n, D::set1(C::kLn2Hi), xc);
+    r = D::fnma(n, D::set1(C::kLn2Lo), r);
+    return D::scalef(exp_poly(D(), r), n);
+  } else {
+    V t = D::fma(xc, D::set1(C::kLog2e), D::set1(C::kShifter));
+    V n = D::sub(t, D::set1(C::kShifter));
+    V r = D::fnma(n, D::set1(C::kLn2Hi), xc);
+    r = D::fnma(n, D::set1(C::kLn2Lo), r);
+    // n spans more than the exponent range (subnormal and overflowing results), so scale by
+    // 2^n1 * 2^n2 with n1 = round(n/2): each factor is a normal number, and only the final
+    // multiply rounds (which gives correctly rounded subnormals and a clean overflow to Inf).
+    V t1 = D::fma(n, D::set1(0.5), D::set1(C::kShifter));
+    V n1 = D::sub(t1, D::set1(C::kShifter));
+    V t2 = D::add(D::sub(n, n1), D::set1(C::kShifter));
+    V p = exp_poly(D(), r);
+    return D::mul(D::mul(p, pow2_from_shifted<D>(t1)), pow2_from_shifted<D>(t2));
+  }
 }
 
 // log(m) for m in [sqrt(1/2), sqrt(2)), plus e*ln2.

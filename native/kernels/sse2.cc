@@ -17,12 +17,19 @@ namespace sse2 {
 #include "vec_sse2.h"
 #include "simd_math.h"
 #include "classification_simd.inl"
+#include "dense_simd.inl"
+#include "distributions_simd.inl"
 }  // namespace sse2
 
 void fill_sse2(KernelTable& t) noexcept {
   t.isa = "sse2";
   sse2::fill_classification(t.cls_f32);
   sse2::fill_classification(t.cls_f64);
+  sse2::fill_dense(t.dense_f32);
+  sse2::fill_dense(t.dense_f64);
+  sse2::fill_distributions(t.dist_f32);
+  sse2::fill_distributions(t.dist_f64);
+  sse2::fill_labels(t.labels);
 }
 
 void math_eval_sse2(int fn, const float* in, float* out, size_t n) noexcept {

@@ -56,6 +56,10 @@ struct F32 {
   static inline I ior(I a, I b) { return _mm256_or_si256(a, b); }
   static inline V small_to_float(I a) { return _mm256_cvtepi32_ps(a); }
 
+  static constexpr bool kScalef = false;
+  static inline V round_int(V a) { return a; }
+  static inline V scalef(V a, V) { return a; }
+
   static inline T hmax(V v) {
     __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     m = _mm_max_ps(m, _mm_movehl_ps(m, m));
@@ -135,6 +139,10 @@ struct F64 {
     const __m256d two52 = _mm256_set1_pd(4503599627370496.0);
     return _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(a, _mm256_castpd_si256(two52))), two52);
   }
+
+  static constexpr bool kScalef = false;
+  static inline V round_int(V a) { return a; }
+  static inline V scalef(V a, V) { return a; }
 
   static inline T hmax(V v) {
     __m128d m = _mm_max_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));

@@ -54,6 +54,11 @@ struct F32 {
   static inline I ior(I a, I b) { return _mm512_or_si512(a, b); }
   // Small non-negative lane integers (< 2^22) to floating point.
   static inline V small_to_float(I a) { return _mm512_cvtepi32_ps(a); }
+  // AVX-512 rounds to an integer and scales by 2^n in one instruction each, with IEEE overflow,
+  // underflow and subnormal results.
+  static constexpr bool kScalef = true;
+  static inline V round_int(V a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static inline V scalef(V a, V n) { return _mm512_scalef_ps(a, n); }
 
   static inline T hmax(V v) { return _mm512_reduce_max_ps(v); }
   // Sums of exp() values are carried in double (see simd kernels): two double vectors per float one.
@@ -123,6 +128,9 @@ struct F64 {
   static inline I iand(I a, I b) { return _mm512_and_si512(a, b); }
   static inline I ior(I a, I b) { return _mm512_or_si512(a, b); }
   static inline V small_to_float(I a) { return _mm512_cvtepi64_pd(a); }  // AVX-512DQ
+  static constexpr bool kScalef = true;
+  static inline V round_int(V a) { return _mm512_roundscale_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static inline V scalef(V a, V n) { return _mm512_scalef_pd(a, n); }
 
   static inline T hmax(V v) { return _mm512_reduce_max_pd(v); }
   struct Wide {

@@ -61,6 +61,10 @@ struct F32 {
   static inline I ior(I a, I b) { return _mm_or_si128(a, b); }
   static inline V small_to_float(I a) { return _mm_cvtepi32_ps(a); }
 
+  static constexpr bool kScalef = false;
+  static inline V round_int(V a) { return a; }
+  static inline V scalef(V a, V) { return a; }
+
   static inline T hmax(V v) {
     V m = _mm_max_ps(v, _mm_movehl_ps(v, v));
     m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));
@@ -140,6 +144,10 @@ struct F64 {
     const __m128d two52 = _mm_set1_pd(4503599627370496.0);
     return _mm_sub_pd(_mm_castsi128_pd(_mm_or_si128(a, _mm_castpd_si128(two52))), two52);
   }
+
+  static constexpr bool kScalef = false;
+  static inline V round_int(V a) { return a; }
+  static inline V scalef(V a, V) { return a; }
 
   static inline T hmax(V v) { return _mm_cvtsd_f64(_mm_max_sd(v, _mm_unpackhi_pd(v, v))); }
   struct Wide {
