@@ -17,12 +17,19 @@ namespace neon {
 #include "vec_neon.h"
 #include "simd_math.h"
 #include "classification_simd.inl"
+#include "dense_simd.inl"
+#include "distributions_simd.inl"
 }  // namespace neon
 
 void fill_neon(KernelTable& t) noexcept {
   t.isa = "neon";
   neon::fill_classification(t.cls_f32);
   neon::fill_classification(t.cls_f64);
+  neon::fill_dense(t.dense_f32);
+  neon::fill_dense(t.dense_f64);
+  neon::fill_distributions(t.dist_f32);
+  neon::fill_distributions(t.dist_f64);
+  neon::fill_labels(t.labels);
 }
 
 void math_eval_neon(int fn, const float* in, float* out, size_t n) noexcept {

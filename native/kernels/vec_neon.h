@@ -62,6 +62,11 @@ struct F32 {
   static inline I ior(I a, I b) { return vorrq_u32(a, b); }
   static inline V small_to_float(I a) { return vcvtq_f32_s32(vreinterpretq_s32_u32(a)); }
 
+  // No vscalef on NEON: simd_math.h takes the shifter / exponent-bits path.
+  static constexpr bool kScalef = false;
+  static inline V round_int(V a) { return a; }
+  static inline V scalef(V a, V) { return a; }
+
   static inline T hmax(V v) { return vmaxvq_f32(v); }
   struct Wide {
     float64x2_t lo, hi;
@@ -135,6 +140,11 @@ struct F64 {
   static inline I iand(I a, I b) { return vandq_u64(a, b); }
   static inline I ior(I a, I b) { return vorrq_u64(a, b); }
   static inline V small_to_float(I a) { return vcvtq_f64_s64(vreinterpretq_s64_u64(a)); }
+
+  // No vscalef on NEON: simd_math.h takes the shifter / exponent-bits path.
+  static constexpr bool kScalef = false;
+  static inline V round_int(V a) { return a; }
+  static inline V scalef(V a, V) { return a; }
 
   static inline T hmax(V v) { return vmaxvq_f64(v); }
   struct Wide {
