@@ -1,6 +1,8 @@
 # The install build (npm install / node-gyp). Sources and per-ISA flags come from
 # native/sources.gypi, which CMakeLists.txt reads too, so both builds compile the same thing.
 # Only the per-ISA static libraries get -m flags; the rest is built at the ABI baseline.
+# -ffp-contract=off (common flags): the kernels fuse only where they call D::fma, so every ISA
+# rounds the same expressions the same way (softmax relies on it for max(x * s) == max(x) * s).
 {
   "includes": ["native/sources.gypi"],
   "target_defaults": {

@@ -28,6 +28,6 @@
     "losskit_scalar_flags": ["-fno-tree-vectorize"],
     "losskit_avx2_flags": ["-mavx2", "-mfma"],
     "losskit_avx512_flags": ["-mavx512f", "-mavx512dq", "-mavx2", "-mfma"],
-    "losskit_common_flags": ["-fPIC", "-fno-math-errno"]
+    "losskit_common_flags": ["-fPIC", "-fno-math-errno", "-ffp-contract=off"]
   }
 }

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "kernels.h"
+#include "math_probe.h"
 
 namespace losskit {
 namespace avx2 {
@@ -29,6 +30,13 @@ void fill_avx2(KernelTable& t) noexcept {
   avx2::fill_distributions(t.dist_f32);
   avx2::fill_distributions(t.dist_f64);
   avx2::fill_labels(t.labels);
+}
+
+void math_eval_avx2(int fn, const float* in, float* out, size_t n) noexcept {
+  avx2::vmath_eval<avx2::F32>(fn, in, out, n);
+}
+void math_eval_avx2(int fn, const double* in, double* out, size_t n) noexcept {
+  avx2::vmath_eval<avx2::F64>(fn, in, out, n);
 }
 
 }  // namespace losskit

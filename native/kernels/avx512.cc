@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "kernels.h"
+#include "math_probe.h"
 
 namespace losskit {
 namespace avx512 {
@@ -29,6 +30,13 @@ void fill_avx512(KernelTable& t) noexcept {
   avx512::fill_distributions(t.dist_f32);
   avx512::fill_distributions(t.dist_f64);
   avx512::fill_labels(t.labels);
+}
+
+void math_eval_avx512(int fn, const float* in, float* out, size_t n) noexcept {
+  avx512::vmath_eval<avx512::F32>(fn, in, out, n);
+}
+void math_eval_avx512(int fn, const double* in, double* out, size_t n) noexcept {
+  avx512::vmath_eval<avx512::F64>(fn, in, out, n);
 }
 
 }  // namespace losskit

@@ -253,7 +253,9 @@ static void simd_softmax_rows(const T* x, size_t n, size_t k, T inv_temp, bool l
   for (size_t i = 0; i < n; ++i) {
     const T* row = x + i * k;
     T* o = out + i * k;
-    // inv_temp > 0 and rounding is monotonic, so max(x * s) == max(x) * s exactly.
+    // inv_temp > 0 and rounding is monotonic, so max(x * s) == max(x) * s exactly, and x * s - m <= 0
+    // below. That needs x * s rounded the same way here and in the exp pass: the build forbids FMA
+    // contraction (-ffp-contract=off in sources.gypi), else huge logits give x * s - m >> 0.
     const T m = vmax_span<D>(row, k) * inv_temp;
     const V vm = D::set1(m);
     double se = std::numeric_limits<double>::quiet_NaN();

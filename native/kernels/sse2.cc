@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "kernels.h"
+#include "math_probe.h"
 
 namespace losskit {
 namespace sse2 {
@@ -29,6 +30,13 @@ void fill_sse2(KernelTable& t) noexcept {
   sse2::fill_distributions(t.dist_f32);
   sse2::fill_distributions(t.dist_f64);
   sse2::fill_labels(t.labels);
+}
+
+void math_eval_sse2(int fn, const float* in, float* out, size_t n) noexcept {
+  sse2::vmath_eval<sse2::F32>(fn, in, out, n);
+}
+void math_eval_sse2(int fn, const double* in, double* out, size_t n) noexcept {
+  sse2::vmath_eval<sse2::F64>(fn, in, out, n);
 }
 
 }  // namespace losskit
