@@ -26,6 +26,14 @@ Napi::Value Backend(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// _readSum(Float32Array | Float64Array) -> number: the benchmarks' memory-read bound (see
+// util_simd.inl). The bytes are read as float32 whatever the array type: only the reading counts.
+Napi::Value ReadSum(const Napi::CallbackInfo& info) {
+  Array x = float_array(info.Env(), info[0], "_readSum", "x");
+  const size_t floats = x.is_f32() ? x.length : 2 * x.length;
+  return Napi::Number::New(info.Env(), floats ? active_kernels().read_sum(static_cast<const float*>(x.data), floats) : 0.0);
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -36,6 +44,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<State>(st);  // deleted with the environment (worker exit)
   exports.Set("stats", stats);
   exports.Set("backend", Napi::Function::New(env, Backend, "backend"));
+  exports.Set("_readSum", Napi::Function::New(env, ReadSum, "_readSum"));
   RegisterAsync(env, exports);
   RegisterClassification(env, exports);
   RegisterDense(env, exports);

@@ -19,10 +19,12 @@ namespace avx2 {
 #include "classification_simd.inl"
 #include "dense_simd.inl"
 #include "distributions_simd.inl"
+#include "util_simd.inl"
 }  // namespace avx2
 
 void fill_avx2(KernelTable& t) noexcept {
   t.isa = "avx2";
+  t.read_sum = avx2::read_sum;
   avx2::fill_classification(t.cls_f32);
   avx2::fill_classification(t.cls_f64);
   avx2::fill_dense(t.dense_f32);

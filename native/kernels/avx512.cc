@@ -19,10 +19,12 @@ namespace avx512 {
 #include "classification_simd.inl"
 #include "dense_simd.inl"
 #include "distributions_simd.inl"
+#include "util_simd.inl"
 }  // namespace avx512
 
 void fill_avx512(KernelTable& t) noexcept {
   t.isa = "avx512";
+  t.read_sum = avx512::read_sum;
   avx512::fill_classification(t.cls_f32);
   avx512::fill_classification(t.cls_f64);
   avx512::fill_dense(t.dense_f32);

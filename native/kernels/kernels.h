@@ -209,6 +209,9 @@ struct KernelTable {
   DistributionOps<float> dist_f32;
   DistributionOps<double> dist_f64;
   LabelOps labels;
+  // Sum of x[0, n) read once with the widest loads: the memory-read bound the benchmarks compare
+  // against (same bytes, no arithmetic worth the name).
+  double (*read_sum)(const float* x, size_t n) noexcept;
 };
 
 // The table for the best ISA this CPU supports, capped by LOSSKIT_ISA; chosen on first use.

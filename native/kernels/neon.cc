@@ -19,10 +19,12 @@ namespace neon {
 #include "classification_simd.inl"
 #include "dense_simd.inl"
 #include "distributions_simd.inl"
+#include "util_simd.inl"
 }  // namespace neon
 
 void fill_neon(KernelTable& t) noexcept {
   t.isa = "neon";
+  t.read_sum = neon::read_sum;
   neon::fill_classification(t.cls_f32);
   neon::fill_classification(t.cls_f64);
   neon::fill_dense(t.dense_f32);

@@ -42,7 +42,14 @@ static void fill_labels_ref(LabelOps& o) {
   o.bincount = ref::bincount;
 }
 
+static double read_sum_ref(const float* x, size_t n) noexcept {
+  double s = 0;
+  for (size_t i = 0; i < n; ++i) s += x[i];
+  return s;
+}
+
 void fill_scalar(KernelTable& t) noexcept {
+  t.read_sum = read_sum_ref;
   t.isa = "scalar";
   fill_cls_ref(t.cls_f32);
   fill_cls_ref(t.cls_f64);

@@ -19,10 +19,12 @@ namespace sse2 {
 #include "classification_simd.inl"
 #include "dense_simd.inl"
 #include "distributions_simd.inl"
+#include "util_simd.inl"
 }  // namespace sse2
 
 void fill_sse2(KernelTable& t) noexcept {
   t.isa = "sse2";
+  t.read_sum = sse2::read_sum;
   sse2::fill_classification(t.cls_f32);
   sse2::fill_classification(t.cls_f64);
   sse2::fill_dense(t.dense_f32);
