@@ -377,7 +377,10 @@ export function drawGaussianWith<T extends FloatArray | number[]>(
     return heatmap;
   };
   const res: unknown = n.drawGaussian(hm, h, w, cx, cy, r, k);
-  return res instanceof Promise ? res.then(done) : done();
+  // The twin's call returns the addon's Promise, which may come from another realm than this
+  // module's Promise (jest's vm contexts): test for a thenable, not instanceof.
+  const then = res !== null && typeof res === 'object' ? (res as { then?: unknown }).then : undefined;
+  return typeof then === 'function' ? (res as Promise<unknown>).then(done) : done();
 }
 
 /** One keypoint to render: image, channel (class), integer centre and radius. */
