@@ -12,6 +12,8 @@
 // floatArray, out (float array for reduction 'none'), floatOrArray (number | float array).
 // `sized: true` marks an array whose length is fixed by the others (so a wrong length is an error);
 // `names` lists the words an error message may use for the argument (its name first).
+// `twin: false` marks a function without a promise twin (it takes no arrays; API.md requires twins
+// of the array-taking ones), which losskit/promises may still re-export as it is.
 
 const f32 = (a) => Float32Array.from(a);
 const f64 = (a) => Float64Array.from(a);
