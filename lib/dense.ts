@@ -3,6 +3,8 @@
 // mse_loss) and CornerNet / CenterNet (heatmapFocalLoss, gaussianRadius, drawGaussian) where API.md
 // is silent; the choices are listed in README.md ("Binary, focal and heatmap losses").
 import { native } from './binding';
+import type { Native } from './binding';
+import { defineMeterKind } from './meter';
 import type { FloatArray, FloatInput, LabelInput, Reduction } from './types';
 import {
   INPUTS_CODE,
@@ -74,6 +76,11 @@ export function binaryCrossEntropy(input: FloatInput, targets: FloatInput, optio
 export function binaryCrossEntropy<T extends FloatArray>(input: T, targets: FloatInput, options: BinaryCrossEntropyOptions & { reduction: 'none' }): T;
 export function binaryCrossEntropy(input: FloatInput, targets: FloatInput, options?: BinaryCrossEntropyOptions): number | FloatArray;
 export function binaryCrossEntropy(input: FloatInput, targets: FloatInput, opts?: BinaryCrossEntropyOptions): number | FloatArray {
+  return binaryCrossEntropyWith(native, input, targets, opts);
+}
+
+/** binaryCrossEntropy written against `n` (the addon, or the promise twin's view of it). */
+export function binaryCrossEntropyWith(n: Native, input: FloatInput, targets: FloatInput, opts?: BinaryCrossEntropyOptions): number | FloatArray {
   const fn = 'binaryCrossEntropy';
   const o = options(fn, opts, BCE_OPTIONS);
   const x = floatArray(fn, 'input', input);
@@ -96,7 +103,7 @@ export function binaryCrossEntropy(input: FloatInput, targets: FloatInput, opts?
   const reduction = reductionOf(fn, o.reduction);
   const scale = baseScale(fn, o.base);
   const out = outFor(fn, reduction, 'none', o.out, x, x.length);
-  return native.binaryCrossEntropy(x, t, probs, pw, w, REDUCTION_CODE[reduction], scale, out);
+  return n.binaryCrossEntropy(x, t, probs, pw, w, REDUCTION_CODE[reduction], scale, out);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -121,6 +128,11 @@ export function sigmoidFocalLoss(logits: FloatInput, targets: FloatInput, option
 export function sigmoidFocalLoss<T extends FloatArray>(logits: T, targets: FloatInput, options: SigmoidFocalLossOptions & { reduction: 'none' }): T;
 export function sigmoidFocalLoss(logits: FloatInput, targets: FloatInput, options?: SigmoidFocalLossOptions): number | FloatArray;
 export function sigmoidFocalLoss(logits: FloatInput, targets: FloatInput, opts?: SigmoidFocalLossOptions): number | FloatArray {
+  return sigmoidFocalLossWith(native, logits, targets, opts);
+}
+
+/** sigmoidFocalLoss written against `n` (the addon, or the promise twin's view of it). */
+export function sigmoidFocalLossWith(n: Native, logits: FloatInput, targets: FloatInput, opts?: SigmoidFocalLossOptions): number | FloatArray {
   const fn = 'sigmoidFocalLoss';
   const o = options(fn, opts, SFL_OPTIONS);
   const x = floatArray(fn, 'logits', logits);
@@ -130,7 +142,7 @@ export function sigmoidFocalLoss(logits: FloatInput, targets: FloatInput, opts?:
   const gamma = o.gamma === undefined ? 2 : numberIn(fn, 'gamma', o.gamma, 0, Infinity, false, true);
   const reduction = reductionOf(fn, o.reduction);
   const out = outFor(fn, reduction, 'none', o.out, x, x.length);
-  return native.sigmoidFocalLoss(x, t, alpha, gamma, REDUCTION_CODE[reduction], out);
+  return n.sigmoidFocalLoss(x, t, alpha, gamma, REDUCTION_CODE[reduction], out);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -161,6 +173,11 @@ export function softmaxFocalLoss(input: FloatInput, labels: LabelInput, options?
 export function softmaxFocalLoss<T extends FloatArray>(input: T, labels: LabelInput, options: SoftmaxFocalLossOptions & { reduction: 'none' }): T;
 export function softmaxFocalLoss(input: FloatInput, labels: LabelInput, options?: SoftmaxFocalLossOptions): number | FloatArray;
 export function softmaxFocalLoss(input: FloatInput, labels: LabelInput, opts?: SoftmaxFocalLossOptions): number | FloatArray {
+  return softmaxFocalLossWith(native, input, labels, opts);
+}
+
+/** softmaxFocalLoss written against `n` (the addon, or the promise twin's view of it). */
+export function softmaxFocalLossWith(n: Native, input: FloatInput, labels: LabelInput, opts?: SoftmaxFocalLossOptions): number | FloatArray {
   const fn = 'softmaxFocalLoss';
   const o = options(fn, opts, MFL_OPTIONS);
   const x = floatArray(fn, 'input', input);
@@ -184,7 +201,7 @@ export function softmaxFocalLoss(input: FloatInput, labels: LabelInput, opts?: S
   const inputs = o.inputs === undefined ? 0 : INPUTS_CODE[oneOf(fn, 'inputs', o.inputs, ['logits', 'probabilities', 'log-probabilities'] as const)];
   const reduction = reductionOf(fn, o.reduction);
   const out = outFor(fn, reduction, 'none', o.out, x, y.length);
-  return native.softmaxFocalLoss(x, y, k, inputs, alphaArr, alpha, gamma, ignore, REDUCTION_CODE[reduction], out);
+  return n.softmaxFocalLoss(x, y, k, inputs, alphaArr, alpha, gamma, ignore, REDUCTION_CODE[reduction], out);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,6 +236,11 @@ export function heatmapFocalLoss(pred: FloatInput, gt: FloatInput, options?: Hea
 export function heatmapFocalLoss<T extends FloatArray>(pred: T, gt: FloatInput, options: HeatmapFocalLossOptions & { reduction: 'none' | 'per-sample' }): T;
 export function heatmapFocalLoss(pred: FloatInput, gt: FloatInput, options?: HeatmapFocalLossOptions): number | FloatArray;
 export function heatmapFocalLoss(pred: FloatInput, gt: FloatInput, opts?: HeatmapFocalLossOptions): number | FloatArray {
+  return heatmapFocalLossWith(native, pred, gt, opts);
+}
+
+/** heatmapFocalLoss written against `n` (the addon, or the promise twin's view of it). */
+export function heatmapFocalLossWith(n: Native, pred: FloatInput, gt: FloatInput, opts?: HeatmapFocalLossOptions): number | FloatArray {
   const fn = 'heatmapFocalLoss';
   const o = options(fn, opts, HFL_OPTIONS);
   const x = floatArray(fn, 'pred', pred);
@@ -239,7 +261,7 @@ export function heatmapFocalLoss(pred: FloatInput, gt: FloatInput, opts?: Heatma
   if (reduction === 'none') out = outArray(fn, o.out, x, x.length);
   else if (reduction === 'per-sample') out = outArray(fn, o.out, x, batch);
   else if (o.out !== undefined) throw rangeError(fn, "out is only used with reductions 'none' and 'per-sample'");
-  return native.heatmapFocalLoss(x, g, logits, alpha, beta, batch, HEATMAP_REDUCTION_CODE[reduction], out);
+  return n.heatmapFocalLoss(x, g, logits, alpha, beta, batch, HEATMAP_REDUCTION_CODE[reduction], out);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,10 +331,13 @@ export interface DrawGaussianOptions {
 const DRAW_OPTIONS = new Set(['k']);
 const SHAPE_KEYS = new Set(['height', 'width']);
 
-function shapeOf(fn: string, v: unknown): { h: number; w: number } {
+// drawGaussian's second argument, `size` ({ height, width } in API.md's signature).
+function sizeOf(fn: string, v: unknown): { h: number; w: number } {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || ArrayBuffer.isView(v)) {
+    throw typeError(fn, 'size', 'an object { height, width }', v);
+  }
   const s = options(fn, v, SHAPE_KEYS);
-  if (v === undefined) throw typeError(fn, 'shape', 'an object { height, width }', v);
-  return { h: nonNegativeInt(fn, 'height', s.height), w: nonNegativeInt(fn, 'width', s.width) };
+  return { h: nonNegativeInt(fn, 'size.height', s.height), w: nonNegativeInt(fn, 'size.width', s.width) };
 }
 
 /**
@@ -322,24 +347,40 @@ function shapeOf(fn: string, v: unknown): { h: number; w: number } {
  * on or beyond a border paints the part that reaches inside (nothing if none does). Radius 0 paints
  * the single pixel with k.
  */
-export function drawGaussian<T extends FloatArray | number[]>(heatmap: T, shape: MapShape, x: number, y: number, radius: number, opts?: DrawGaussianOptions): T {
+export function drawGaussian<T extends FloatArray | number[]>(heatmap: T, size: MapShape, x: number, y: number, radius: number, opts?: DrawGaussianOptions): T {
+  return drawGaussianWith(native, heatmap, size, x, y, radius, opts) as T;
+}
+
+/**
+ * drawGaussian written against `n`; through the promise twin the painting runs off the event loop
+ * (one block) and a number[] heatmap is written back when it is done.
+ */
+export function drawGaussianWith<T extends FloatArray | number[]>(
+  n: Native, heatmap: T, size: MapShape, x: number, y: number, radius: number, opts?: DrawGaussianOptions,
+): T | Promise<T> {
   const fn = 'drawGaussian';
   const o = options(fn, opts, DRAW_OPTIONS);
   const isArr = Array.isArray(heatmap);
   const hm = floatArray(fn, 'heatmap', heatmap);
-  const { h, w } = shapeOf(fn, shape);
+  const { h, w } = sizeOf(fn, size);
   if (hm.length !== h * w) throw rangeError(fn, `heatmap.length (${hm.length}) must equal height × width (${h} × ${w})`);
   const cx = integer(fn, 'x', x);
   const cy = integer(fn, 'y', y);
   const r = nonNegativeInt(fn, 'radius', radius);
   if (r > 0x7fffffff) throw rangeError(fn, `radius must be < 2^31 (got ${r})`);
   const k = o.k === undefined ? 1 : numberIn(fn, 'k', o.k, 0, Infinity, false, true);
-  native.drawGaussian(hm, h, w, cx, cy, r, k);
-  if (isArr) {
-    const arr = heatmap as number[];
-    for (let i = 0; i < arr.length; i++) arr[i] = hm[i];
-  }
-  return heatmap;
+  const done = (): T => {
+    if (isArr) {
+      const arr = heatmap as number[];
+      for (let i = 0; i < arr.length; i++) arr[i] = hm[i];
+    }
+    return heatmap;
+  };
+  const res: unknown = n.drawGaussian(hm, h, w, cx, cy, r, k);
+  // The twin's call returns the addon's Promise, which may come from another realm than this
+  // module's Promise (jest's vm contexts): test for a thenable, not instanceof.
+  const then = res !== null && typeof res === 'object' ? (res as { then?: unknown }).then : undefined;
+  return typeof then === 'function' ? (res as Promise<unknown>).then(done) : done();
 }
 
 /** One keypoint to render: image, channel (class), integer centre and radius. */
@@ -379,13 +420,19 @@ const INT32_MAX = 2147483647;
  * Gaussian per point (drawGaussian with k = 1) in plane [point.batch, point.channel]. One native call.
  */
 export function renderHeatmaps(spec: RenderHeatmapsSpec): Float32Array {
+  return renderHeatmapsWith(native, spec);
+}
+
+/** renderHeatmaps written against `addon` (the promise twin renders off the event loop, in one block). */
+export function renderHeatmapsWith(addon: Native, spec: RenderHeatmapsSpec): Float32Array {
   const fn = 'renderHeatmaps';
   if (spec === undefined) throw typeError(fn, 'spec', 'an object { batch, channels, height, width, points }', spec);
   const s = options(fn, spec, SPEC_KEYS);
-  const B = nonNegativeInt(fn, 'batch', s.batch);
-  const C = nonNegativeInt(fn, 'channels', s.channels);
-  const H = nonNegativeInt(fn, 'height', s.height);
-  const W = nonNegativeInt(fn, 'width', s.width);
+  // Positive: a map with no pixels (or no planes) cannot hold the points it is asked to draw.
+  const B = positiveInt(fn, 'batch', s.batch);
+  const C = positiveInt(fn, 'channels', s.channels);
+  const H = positiveInt(fn, 'height', s.height);
+  const W = positiveInt(fn, 'width', s.width);
   const total = B * C * H * W;
   if (!Number.isSafeInteger(total) || total > 0x7fffffff) throw rangeError(fn, `batch × channels × height × width (${total}) is too large`);
   const pts = s.points;
@@ -431,7 +478,7 @@ export function renderHeatmaps(spec: RenderHeatmapsSpec): Float32Array {
     });
   }
   const out = new Float32Array(total);
-  return native.renderHeatmaps(B, C, H, W, col[0], col[1], col[2], col[3], col[4], out) as Float32Array;
+  return addon.renderHeatmaps(B, C, H, W, col[0], col[1], col[2], col[3], col[4], out) as Float32Array;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -454,6 +501,11 @@ export function mseLoss(pred: FloatInput, target: FloatInput, options?: MseLossO
 export function mseLoss<T extends FloatArray>(pred: T, target: FloatInput, options: MseLossOptions & { reduction: 'none' }): T;
 export function mseLoss(pred: FloatInput, target: FloatInput, options?: MseLossOptions): number | FloatArray;
 export function mseLoss(pred: FloatInput, target: FloatInput, opts?: MseLossOptions): number | FloatArray {
+  return mseLossWith(native, pred, target, opts);
+}
+
+/** mseLoss written against `n` (the addon, or the promise twin's view of it). */
+export function mseLossWith(n: Native, pred: FloatInput, target: FloatInput, opts?: MseLossOptions): number | FloatArray {
   const fn = 'mseLoss';
   const o = options(fn, opts, MSE_OPTIONS);
   const x = floatArray(fn, 'pred', pred);
@@ -468,5 +520,39 @@ export function mseLoss(pred: FloatInput, target: FloatInput, opts?: MseLossOpti
   }
   const reduction = reductionOf(fn, o.reduction);
   const out = outFor(fn, reduction, 'none', o.out, x, x.length);
-  return native.mseLoss(x, t, w, REDUCTION_CODE[reduction], out);
+  return n.mseLoss(x, t, w, REDUCTION_CODE[reduction], out);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Meter kinds. Each update calls the function with reduction 'sum'; the addon leaves the float64
+// sums in native.stats (or the promise call's control array): [loss, weight, count].
+
+// binaryCrossEntropy, sigmoidFocalLoss, mseLoss: weight = count = elements ('mean' divides by them).
+defineMeterKind('binaryCrossEntropy', {
+  sync: binaryCrossEntropy, with: binaryCrossEntropyWith,
+  reductions: ['mean', 'sum'], callReduction: 'sum',
+  denominator: (reduction, s) => (reduction === 'sum' ? 1 : s.weight),
+});
+defineMeterKind('sigmoidFocalLoss', {
+  sync: sigmoidFocalLoss, with: sigmoidFocalLossWith,
+  reductions: ['mean', 'sum'], callReduction: 'sum',
+  denominator: (reduction, s) => (reduction === 'sum' ? 1 : s.weight),
+});
+defineMeterKind('mseLoss', {
+  sync: mseLoss, with: mseLossWith,
+  reductions: ['mean', 'sum'], callReduction: 'sum',
+  denominator: (reduction, s) => (reduction === 'sum' ? 1 : s.weight),
+});
+// softmaxFocalLoss: weight = count = rows whose label is not ignoreIndex (all ignored: NaN, as the call).
+defineMeterKind('softmaxFocalLoss', {
+  sync: softmaxFocalLoss, with: softmaxFocalLossWith,
+  reductions: ['mean', 'sum'], callReduction: 'sum',
+  denominator: (reduction, s) => (reduction === 'sum' ? 1 : s.weight),
+});
+// heatmapFocalLoss: stats [loss, positives, pixels, positive loss]; 'mean' divides by the positives
+// over everything seen, or by 1 when there are none (the negative sum), exactly as one call does.
+defineMeterKind('heatmapFocalLoss', {
+  sync: heatmapFocalLoss, with: heatmapFocalLossWith,
+  reductions: ['mean', 'sum'], callReduction: 'sum',
+  denominator: (reduction, s) => (reduction === 'sum' ? 1 : s.weight > 0 ? s.weight : 1),
+});

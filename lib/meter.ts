@@ -117,8 +117,7 @@ export class Meter {
   private tail: Promise<unknown> = Promise.resolve();
 
   /** Use createMeter() or meterFromJSON(). */
-  constructor(kind: string, options?: object) {
-    const fn = 'createMeter';
+  constructor(kind: string, options?: object, fn = 'createMeter') {
     if (typeof kind !== 'string') throw typeError(fn, 'kind', 'a function name', kind);
     const def = KINDS.get(kind);
     if (!def) throw rangeError(fn, `kind must be one of ${meterKinds().map((k) => `'${k}'`).join(', ')} (got ${describe(kind)})`);
@@ -209,7 +208,7 @@ export class Meter {
     const o = j as Partial<MeterJSON>;
     if (o.type !== 'losskit.meter' || o.version !== 1) throw rangeError(fn, "json is not a losskit meter (type 'losskit.meter', version 1)");
     if (o.sums === null || typeof o.sums !== 'object') throw typeError(fn, 'json.sums', 'an object', o.sums);
-    const m = new Meter(o.kind as string, o.options ?? {});
+    const m = new Meter(o.kind as string, o.options ?? {}, fn);
     const count = o.sums.count;
     if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) throw rangeError(fn, `json.sums.count must be a non-negative integer (got ${describe(count)})`);
     m.add(decode(fn, 'json.sums.loss', o.sums.loss), decode(fn, 'json.sums.weight', o.sums.weight), count);

@@ -6,6 +6,11 @@ import { twin } from './async';
 import type { AsyncOptions } from './async';
 import * as cls from './classification';
 import type { CrossEntropyOptions, LogSumExpOptions, SoftCrossEntropyOptions, SoftmaxOptions } from './classification';
+import * as dense from './dense';
+import type {
+  BinaryCrossEntropyOptions, DrawGaussianOptions, HeatmapFocalLossOptions, MapShape, MseLossOptions, RenderHeatmapsSpec, SigmoidFocalLossOptions,
+  SoftmaxFocalLossOptions,
+} from './dense';
 import * as dist from './distributions';
 import type { EmpiricalDistributionOptions, EntropyOptions, FlipLabelsOptions, KlDivergenceOptions, SmoothLabelsOptions } from './distributions';
 import type { FloatArray, FloatInput, LabelInput } from './types';
@@ -94,3 +99,68 @@ export function empiricalDistribution(samples: LabelInput, options: WithSignal<E
   return empiricalDistributionTwin(samples, options);
 }
 const empiricalDistributionTwin = twin('empiricalDistribution', dist.empiricalDistributionWith, 1);
+
+/** Binary cross-entropy (see the synchronous binaryCrossEntropy). */
+export function binaryCrossEntropy(input: FloatInput, targets: FloatInput, options?: WithSignal<BinaryCrossEntropyOptions> & { reduction?: 'mean' | 'sum' }): Promise<number>;
+export function binaryCrossEntropy<T extends FloatArray>(input: T, targets: FloatInput, options: WithSignal<BinaryCrossEntropyOptions> & { reduction: 'none' }): Promise<T>;
+export function binaryCrossEntropy(input: FloatInput, targets: FloatInput, options?: WithSignal<BinaryCrossEntropyOptions>): Promise<number | FloatArray>;
+export function binaryCrossEntropy(...args: unknown[]): Promise<number | FloatArray> {
+  return binaryCrossEntropyTwin(...args);
+}
+const binaryCrossEntropyTwin = twin('binaryCrossEntropy', dense.binaryCrossEntropyWith, 2);
+
+/** RetinaNet's sigmoid focal loss (see the synchronous sigmoidFocalLoss). */
+export function sigmoidFocalLoss(logits: FloatInput, targets: FloatInput, options?: WithSignal<SigmoidFocalLossOptions> & { reduction?: 'mean' | 'sum' }): Promise<number>;
+export function sigmoidFocalLoss<T extends FloatArray>(logits: T, targets: FloatInput, options: WithSignal<SigmoidFocalLossOptions> & { reduction: 'none' }): Promise<T>;
+export function sigmoidFocalLoss(logits: FloatInput, targets: FloatInput, options?: WithSignal<SigmoidFocalLossOptions>): Promise<number | FloatArray>;
+export function sigmoidFocalLoss(...args: unknown[]): Promise<number | FloatArray> {
+  return sigmoidFocalLossTwin(...args);
+}
+const sigmoidFocalLossTwin = twin('sigmoidFocalLoss', dense.sigmoidFocalLossWith, 2);
+
+/** Multi-class focal loss (see the synchronous softmaxFocalLoss). */
+export function softmaxFocalLoss(input: FloatInput, labels: LabelInput, options?: WithSignal<SoftmaxFocalLossOptions> & { reduction?: 'mean' | 'sum' }): Promise<number>;
+export function softmaxFocalLoss<T extends FloatArray>(input: T, labels: LabelInput, options: WithSignal<SoftmaxFocalLossOptions> & { reduction: 'none' }): Promise<T>;
+export function softmaxFocalLoss(input: FloatInput, labels: LabelInput, options?: WithSignal<SoftmaxFocalLossOptions>): Promise<number | FloatArray>;
+export function softmaxFocalLoss(...args: unknown[]): Promise<number | FloatArray> {
+  return softmaxFocalLossTwin(...args);
+}
+const softmaxFocalLossTwin = twin('softmaxFocalLoss', dense.softmaxFocalLossWith, 2);
+
+/**
+ * CornerNet's heatmap focal loss (see the synchronous heatmapFocalLoss). Pixels are split across
+ * blocks; with 'per-sample' whole images are, so each image's value has the synchronous bits.
+ */
+export function heatmapFocalLoss(pred: FloatInput, gt: FloatInput, options?: WithSignal<HeatmapFocalLossOptions> & { reduction?: 'mean' | 'sum' }): Promise<number>;
+export function heatmapFocalLoss<T extends FloatArray>(pred: T, gt: FloatInput, options: WithSignal<HeatmapFocalLossOptions> & { reduction: 'none' | 'per-sample' }): Promise<T>;
+export function heatmapFocalLoss(pred: FloatInput, gt: FloatInput, options?: WithSignal<HeatmapFocalLossOptions>): Promise<number | FloatArray>;
+export function heatmapFocalLoss(...args: unknown[]): Promise<number | FloatArray> {
+  return heatmapFocalLossTwin(...args);
+}
+const heatmapFocalLossTwin = twin('heatmapFocalLoss', dense.heatmapFocalLossWith, 2);
+
+/** Mean squared error (see the synchronous mseLoss). */
+export function mseLoss(pred: FloatInput, target: FloatInput, options?: WithSignal<MseLossOptions> & { reduction?: 'mean' | 'sum' }): Promise<number>;
+export function mseLoss<T extends FloatArray>(pred: T, target: FloatInput, options: WithSignal<MseLossOptions> & { reduction: 'none' }): Promise<T>;
+export function mseLoss(pred: FloatInput, target: FloatInput, options?: WithSignal<MseLossOptions>): Promise<number | FloatArray>;
+export function mseLoss(...args: unknown[]): Promise<number | FloatArray> {
+  return mseLossTwin(...args);
+}
+const mseLossTwin = twin('mseLoss', dense.mseLossWith, 2);
+
+/**
+ * Paints one Gaussian into `heatmap` in place (see the synchronous drawGaussian), off the event loop
+ * in one block; resolves with `heatmap` once it is painted (a number[] is written back then).
+ */
+export function drawGaussian<T extends FloatArray | number[]>(
+  heatmap: T, size: MapShape, x: number, y: number, radius: number, options?: WithSignal<DrawGaussianOptions>,
+): Promise<T> {
+  return drawGaussianTwin(heatmap, size, x, y, radius, options) as Promise<T>;
+}
+const drawGaussianTwin = twin('drawGaussian', dense.drawGaussianWith, 5);
+
+/** Renders CenterNet-style targets (see the synchronous renderHeatmaps), off the event loop in one block; `signal` goes in the spec. */
+export function renderHeatmaps(spec: WithSignal<RenderHeatmapsSpec>): Promise<Float32Array> {
+  return renderHeatmapsTwin(spec);
+}
+const renderHeatmapsTwin = twin('renderHeatmaps', dense.renderHeatmapsWith, 0);

@@ -177,6 +177,47 @@ describe('many blocks on large inputs', () => {
     expect(sameBits(await lp.logSumExp(x, { classes: k }), lk.logSumExp(x, { classes: k }))).toBe(true);
   });
 
+  test('dense family on large inputs: per-element bits equal, sums within the bound', async () => {
+    const m = 200000;
+    const x = gen.logits(m, 1, 71);
+    const p = Float32Array.from(gen.probabilities(m, 1, 72), (_, i) => 0.02 + 0.96 * ((i * 7919) % 1000) / 1000);
+    const t = gen.probabilities(m / 4, 4, 73, Float64Array);
+    const r = gen.rng(74);
+    const gt = new Float32Array(m).map(() => (r() < 0.003 ? 1 : r() * 0.9));
+    const sumAbs = (v: ArrayLike<number>) => { let a = 0; for (let i = 0; i < v.length; i++) a += Math.abs(v[i]); return a; };
+    type Call = [string, unknown[], Record<string, unknown>];
+    const calls: Call[] = [
+      ['binaryCrossEntropy', [x, t], { posWeight: new Float64Array([0.5, 1, 2, 4]) }],
+      ['sigmoidFocalLoss', [x, t], {}],
+      ['mseLoss', [x, t], { weight: new Float64Array([1, 2, 3, 4, 5]) }],
+      ['heatmapFocalLoss', [p, gt], { batch: 8 }],
+      ['heatmapFocalLoss', [x, gt], { inputs: 'logits' }],
+      ['softmaxFocalLoss', [x, gen.labels(m / 8, 8, 75, 0.1, -1)], { classes: 8, ignoreIndex: -1, gamma: 1.5 }],
+    ];
+    asyncConfig({ blockBytes: 8192 });
+    for (const [fn, args, o] of calls) {
+      const per = sync[fn](...args, { ...o, reduction: 'none' }) as Float32Array;
+      expect(sameBits(await twins[fn](...args, { ...o, reduction: 'none' }), per)).toBe(true);
+      const sSum = sync[fn](...args, { ...o, reduction: 'sum' }) as number;
+      const aSum = (await twins[fn](...args, { ...o, reduction: 'sum' })) as number;
+      // float32 per-element outputs are rounded: Σ|ℓ| from them is within 1e-6 of the float64 one
+      expect(Math.abs(aSum - sSum)).toBeLessThanOrEqual(2 * m * U * sumAbs(per) * (1 + 1e-6));
+      const sMean = sync[fn](...args, o) as number;
+      expect(Math.abs(((await twins[fn](...args, o)) as number) - sMean)).toBeLessThanOrEqual(4 * m * U * Math.abs(sMean));
+    }
+    // 'per-sample': whole images per block, each one the synchronous bits
+    const ps = lk.heatmapFocalLoss(p, gt, { batch: 8, reduction: 'per-sample', out: new Float32Array(8) });
+    expect(sameBits(await lp.heatmapFocalLoss(p, gt, { batch: 8, reduction: 'per-sample', out: new Float32Array(8) }), ps)).toBe(true);
+    // drawGaussian and renderHeatmaps: one block each, the synchronous bits; a number[] map is written back
+    const hm = new Array(64 * 64).fill(0);
+    const hs = lk.drawGaussian(new Float64Array(64 * 64), { height: 64, width: 64 }, 20, 30, 9); // number[] is float64
+    const ha = await lp.drawGaussian(hm, { height: 64, width: 64 }, 20, 30, 9);
+    expect(ha).toBe(hm);
+    expect(hm).toEqual(Array.from(hs));
+    const spec = { batch: 2, channels: 3, height: 40, width: 50, points: [{ batch: 1, channel: 2, x: 10, y: 12, radius: 5 }, { batch: 0, channel: 0, x: 49, y: 0, radius: 20 }] };
+    expect(sameBits(await lp.renderHeatmaps(spec), lk.renderHeatmaps(spec))).toBe(true);
+  });
+
   test('logSumExp of a whole array: blocks combine within the function accuracy', async () => {
     const x32 = gen.logits(300000, 1, 41, Float32Array, 60);
     const x64 = Float64Array.from(x32);
@@ -202,6 +243,10 @@ describe('errors reject, never throw', () => {
     ['softmax', [new Float32Array(6), { classes: 4 }], RangeError, RangeError],
     ['logSoftmax', [new Float32Array(6), { temperature: -1 }], RangeError, RangeError],
     ['crossEntropy', [new Float32Array(6), new Int32Array(2), { bogus: 1 }], TypeError, TypeError],
+    ['heatmapFocalLoss', [new Float32Array(4), new Float32Array([0, 1, 1.5, 0])], RangeError, RangeError],
+    ['softmaxFocalLoss', [new Float32Array(6), new Int32Array([0, 3]), { classes: 3 }], RangeError, RangeError],
+    ['drawGaussian', [new Float32Array(4), null, 0, 0, 1], TypeError, TypeError],
+    ['renderHeatmaps', [{ batch: 1, channels: 1, height: 0, width: 4, points: [] }], RangeError, RangeError],
   ] as Array<[string, unknown[], unknown, ErrorConstructor]>)('%s', async (fn, args, _t, Err) => {
     let s: Error | null = null;
     try {

@@ -53,7 +53,64 @@ const DATA: Record<string, () => Data> = {
     tgPerRow: K,
     options: [{ classes: K }, { classes: K, reduction: 'mean', base: 2 }, { classes: K, reduction: 'sum' }],
   }),
+  binaryCrossEntropy: () => ({
+    rows: 5000,
+    input: gen.logits(5000, 4, 21),
+    target: gen.probabilities(5000, 4, 22, Float64Array),
+    inPerRow: 4,
+    tgPerRow: 4,
+    options: [{}, { posWeight: [0.5, 1, 2, 3], base: 2 }, { reduction: 'sum' }],
+  }),
+  sigmoidFocalLoss: () => ({
+    rows: 5000,
+    input: gen.logits(5000, 4, 23, Float64Array),
+    target: gen.probabilities(5000, 4, 24),
+    inPerRow: 4,
+    tgPerRow: 4,
+    options: [{}, { alpha: -1, gamma: 1 }, { reduction: 'sum', gamma: 0.5 }],
+  }),
+  softmaxFocalLoss: () => ({
+    rows: 5000,
+    input: gen.logits(5000, K, 25),
+    target: gen.labels(5000, K, 26, 0.15, -1),
+    inPerRow: K,
+    tgPerRow: 1,
+    options: [
+      { classes: K, ignoreIndex: -1 },
+      { classes: K, ignoreIndex: -1, alpha: gen.weights(K, 27), gamma: 1, inputs: 'logits' },
+      { classes: K, ignoreIndex: -1, reduction: 'sum' },
+    ],
+  }),
+  heatmapFocalLoss: () => {
+    const { pred, gt } = heatmaps(400, 28);
+    return {
+      rows: 400,
+      input: pred,
+      target: gt,
+      inPerRow: PIX,
+      tgPerRow: PIX,
+      options: [{}, { alpha: 1, beta: 2 }, { reduction: 'sum', inputs: 'logits' }],
+    };
+  },
+  mseLoss: () => ({
+    rows: 5000,
+    input: gen.logits(5000, 3, 29),
+    target: gen.logits(5000, 3, 30, Float64Array),
+    inPerRow: 3,
+    tgPerRow: 3,
+    options: [{}, { weight: [0.5] }, { reduction: 'sum' }],
+  }),
 };
+
+// Heatmaps for heatmapFocalLoss: n images of 16×16 probabilities, gt in [0, 1) with about 1% of
+// pixels exactly 1 (positives), so some shards have none.
+const PIX = 256;
+function heatmaps(n: number, seed: number): { pred: Float32Array; gt: Float32Array } {
+  const r = gen.rng(seed);
+  const pred = new Float32Array(n * PIX).map(() => 0.01 + 0.98 * r());
+  const gt = new Float32Array(n * PIX).map(() => (r() < 0.01 ? 1 : r() * 0.9));
+  return { pred, gt };
+}
 
 function shard(d: Data, a: number, b: number): [unknown, unknown] {
   return [d.input.subarray(a * d.inPerRow, b * d.inPerRow), d.target.subarray(a * d.tgPerRow, b * d.tgPerRow)];

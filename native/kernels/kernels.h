@@ -38,6 +38,7 @@ struct LossSums {
   int64_t count = 0;    // non-ignored samples
   int64_t bad_index = -1;  // first label outside [0, K) that is not ignore_index, or -1
   int64_t bad_value = 0;
+  double extra = 0;     // a fourth sum some glue ops carry between blocks (heatmapFocalLoss: positive loss)
 };
 
 // Hard-label cross-entropy over logits [n, k, s] (row-major; s = spatial extent, 1 for plain

@@ -12,6 +12,8 @@
 // floatArray, out (float array for reduction 'none'), floatOrArray (number | float array).
 // `sized: true` marks an array whose length is fixed by the others (so a wrong length is an error);
 // `names` lists the words an error message may use for the argument (its name first).
+// `twin: false` marks a function without a promise twin (it takes no arrays; API.md requires twins
+// of the array-taking ones), which losskit/promises may still re-export as it is.
 
 const f32 = (a) => Float32Array.from(a);
 const f64 = (a) => Float64Array.from(a);
@@ -232,7 +234,8 @@ const SPEC = [
     args: [
       { name: 'heatmap', kind: 'float', sized: true, floatOnly: true },
       {
-        name: 'size', names: ['height', 'width', 'size', 'shape'], kind: 'object',
+        // API.md: drawGaussian(heatmap, { height, width }, ...); the library calls it `size`.
+        name: 'size', names: ['size', 'height', 'width'], kind: 'object',
         fields: { height: { kind: 'count' }, width: { kind: 'count' } },
       },
       { name: 'x', kind: 'number', integer: true },
@@ -273,6 +276,10 @@ const SPEC = [
   {
     name: 'createMeter',
     family: 'meters',
+    // Takes no arrays, so it has no promise twin (API.md: "every function that takes arrays has a
+    // twin"); losskit/promises re-exports the same synchronous function, and meter.updateAsync
+    // is the asynchronous part.
+    twin: false,
     args: [{ name: 'kind', kind: 'string', values: ['crossEntropy'] }],
     call: () => ['crossEntropy', { classes: 3 }],
     options: null,
@@ -280,6 +287,7 @@ const SPEC = [
   {
     name: 'meterFromJSON',
     family: 'meters',
+    twin: false,  // as createMeter
     args: [{ name: 'json', names: ['json', 'kind', 'meter'], kind: 'json' }],
     call: (lk) => [lk.createMeter('crossEntropy', { classes: 3 }).toJSON()],
     options: null,
