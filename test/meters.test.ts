@@ -5,6 +5,7 @@ import { Worker } from 'worker_threads';
 import * as lk from '../lib';
 import * as lp from '../lib/promises';
 import { meterKinds } from '../lib/meter';
+import { ask } from './support/worker-ask';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const gen = require('./support/async-data.js');
 
@@ -123,22 +124,6 @@ function cuts(rows: number, seed: number, parts: number): number[] {
   return [...c].sort((p, q) => p - q);
 }
 
-let nextId = 0;
-function ask<T>(w: Worker, msg: object): Promise<T> {
-  const id = ++nextId;
-  return new Promise((resolve, reject) => {
-    const onMsg = (m: { id: number; ok: boolean; value: T; error?: string }) => {
-      if (m.id !== id) return;
-      w.off('message', onMsg);
-      w.off('error', reject);
-      if (m.ok) resolve(m.value);
-      else reject(new Error(m.error));
-    };
-    w.on('message', onMsg);
-    w.once('error', reject);
-    w.postMessage({ ...msg, id });
-  });
-}
 
 describe('meters', () => {
   test('every meter kind has test data', () => {

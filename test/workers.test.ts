@@ -5,28 +5,13 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import * as lk from '../lib';
 import * as lp from '../lib/promises';
+import { ask } from './support/worker-ask';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const gen = require('./support/async-data.js');
 
 const root = path.join(__dirname, '..');
 const workerScript = path.join(__dirname, 'support', 'worker.js');
 
-let nextId = 0;
-function ask<T>(w: Worker, msg: object): Promise<T> {
-  const id = ++nextId;
-  return new Promise((resolve, reject) => {
-    const onMsg = (m: { id: number; ok: boolean; value: T; error?: string }) => {
-      if (m.id !== id) return;
-      w.off('message', onMsg);
-      w.off('error', reject);
-      if (m.ok) resolve(m.value);
-      else reject(new Error(m.error));
-    };
-    w.on('message', onMsg);
-    w.once('error', reject);
-    w.postMessage({ ...msg, id });
-  });
-}
 
 function bits(a: ArrayBufferView): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
