@@ -29,26 +29,31 @@ PY
 )"
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 cxx="$CLANGXX -std=c++17 -O2 -g $san $COMMON_FLAGS"
-objs=()
+# Every compile runs in the background (the sanitized kernels take about a minute one after the
+# other); `wait PID` fails the script if any of them fails.
+objs=() pids=()
 compile() {  # src flags...
   local src=$1; shift
   local o="$out/obj/$(basename "${src%.cc}").o"
-  $cxx -fsanitize=fuzzer-no-link "$@" -c "$src" -o "$o"
+  $cxx -fsanitize=fuzzer-no-link "$@" -c "$src" -o "$o" & pids+=($!)
   objs+=("$o")
 }
+wait_all() { for p in "${pids[@]}"; do wait "$p"; done; pids=(); }
 echo "== fuzz: building kernels with $($CLANGXX --version | head -1)"
 for s in $SCALAR_SRC; do compile "$s" $SCALAR_FLAGS; done
 for s in $SSE2_SRC $KERNEL_SRC; do compile "$s"; done
 for s in $AVX2_SRC; do compile "$s" $AVX2_FLAGS; done
 for s in $AVX512_SRC; do compile "$s" $AVX512_FLAGS; done
+wait_all
 
 families=("$@")
 if [ ${#families[@]} -eq 0 ]; then
   for f in test/fuzz/fuzz_*.cc; do b=$(basename "$f" .cc); families+=("${b#fuzz_}"); done
 fi
 for fam in "${families[@]}"; do
-  $cxx -fsanitize=fuzzer "test/fuzz/fuzz_$fam.cc" "${objs[@]}" -o "$out/fuzz_$fam"
+  $cxx -fsanitize=fuzzer "test/fuzz/fuzz_$fam.cc" "${objs[@]}" -o "$out/fuzz_$fam" & pids+=($!)
 done
+wait_all
 
 export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

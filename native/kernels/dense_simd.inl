@@ -29,15 +29,17 @@ static inline double softmax_focal_term(double logp, double alpha, double gamma)
 
 constexpr double kHeatClip = 1e-4;  // CornerNet's clamp of the predicted probability
 
-// Flush-to-zero and denormals-are-zero for the duration of one kernel call, restored on return
-// (MXCSR is per thread). Products of small probabilities (p^alpha times a log that is itself ~p
-// for very negative logits) fall below FLT_MIN, and on x86 every instruction that produces or
-// reads a subnormal costs a microcode assist: logits of -35 everywhere ran 4x slower. Flushed,
-// such terms are exactly 0 instead of < 1.2e-38 (float32) / 2.2e-308 (float64).
+// Flush-to-zero for the duration of one kernel call, restored on return (MXCSR is per thread).
+// Products of small probabilities (p^alpha times a log that is itself ~p for very negative logits)
+// fall below FLT_MIN, and on x86 every instruction that produces or reads a subnormal costs a
+// microcode assist: logits of -35 everywhere ran 4x slower. Flushed, such terms are exactly 0
+// instead of < 1.2e-38 (float32) / 2.2e-308 (float64), so no later instruction reads one.
+// Denormals-are-zero (0x0040) stays off: it would read the caller's subnormal inputs as 0, so a
+// gt of -1e-40 passed the [0, 1] check as -0 and a probability of -1e-40 got log(-0) instead of NaN.
 struct FlushDenormals {
 #if defined(__x86_64__) || defined(_M_X64)
   unsigned saved = _mm_getcsr();
-  FlushDenormals() { _mm_setcsr(saved | 0x8040u); }
+  FlushDenormals() { _mm_setcsr(saved | 0x8000u); }
   ~FlushDenormals() { _mm_setcsr(saved); }
 #endif
 };
@@ -207,7 +209,14 @@ static inline typename D::V sigmoid_focal_vec(typename D::V x, typename D::V t, 
   if constexpr (G == 0) mod = one;
   else if constexpr (G == 1) mod = m;
   else if constexpr (G == 2) mod = D::mul(m, m);
-  else mod = vexp<D>(D::mul(D::set1(gamma), vlog<D>(m)));  // m = 0 -> exp(-Inf) = 0
+  else {
+    // m = 0 -> exp(-Inf) = 0. A target outside [0, 1] can make m negative: pow (the reference, and
+    // torch) gives |m|^gamma with m's sign for an odd integer gamma, |m|^gamma for an even one, and
+    // NaN for a non-integer one (vlog of a negative m).
+    const bool integral = gamma == std::floor(gamma);
+    mod = vexp<D>(D::mul(D::set1(gamma), vlog<D>(integral ? vabs<D>(m) : m)));
+    if (integral && std::fmod(gamma, T(2)) == 1) mod = D::select(D::lt(m, D::zero()), D::sub(D::zero(), mod), mod);
+  }
   V l = D::mul(mod, ce);
   if (alpha >= 0) l = D::mul(l, D::fma(D::set1(alpha), t, D::mul(D::set1(T(1) - alpha), omt)));
   return l;
@@ -222,7 +231,8 @@ static LossSums simd_binary(const BinaryArgs<T>& a) noexcept {
   alignas(64) T tbuf[kDenseChunk], wbuf[kDenseChunk], pwbuf[kDenseChunk];
   typename D::Wide acc = D::wide_zero();  // widened every vector: see kDenseNote
   const V scale = D::set1(static_cast<T>(a.out_scale));
-  const T alpha = static_cast<T>(a.alpha), gamma = static_cast<T>(a.gamma);
+  // A negative alpha disables the balancing even when float32 rounds it to -0 (e.g. -1e-300).
+  const T alpha = a.alpha >= 0 ? static_cast<T>(a.alpha) : T(-1), gamma = static_cast<T>(a.gamma);
   const V one = D::set1(T(1));
   auto term = [&](V x, V t, V pw) -> V {
     if constexpr (kKind == 0) return bce_vec<D, false>(x, t, pw);
@@ -385,8 +395,10 @@ static inline typename D::V heat_vec(typename D::V x, typename D::V g, typename 
     negw = D::mul(ipow_rt<D>(om, ib), ipow_rt<D>(p, ia));
     posw = ipow_rt<D>(q, ia);
   } else {
-    negw = D::mul(vexp<D>(D::mul(D::set1(beta), vlog1p<D>(D::sub(D::zero(), g)))), vexp<D>(D::mul(D::set1(alpha), lp)));
-    posw = vexp<D>(D::mul(D::set1(alpha), lq));
+    // alpha = 0: p^0 = 1 also where a logit of -+Inf makes log p = -Inf (0 * -Inf would be NaN).
+    const V pa = alpha == 0 ? one : vexp<D>(D::mul(D::set1(alpha), lp));
+    negw = D::mul(vexp<D>(D::mul(D::set1(beta), vlog1p<D>(D::sub(D::zero(), g)))), pa);
+    posw = alpha == 0 ? one : vexp<D>(D::mul(D::set1(alpha), lq));
   }
   V w = D::select(pm, posw, negw);
   if constexpr (!(A >= 0 && B >= 0 && A > 0 && B > 0)) {

@@ -79,8 +79,11 @@ static double kl_row_simd(const P* p, const Q* q, size_t k, Inputs mode) {
   }
   const double a = s.a.sum();
   if (mode != Inputs::kLogits) return a;
-  // A NaN among finite logits shows up here as a NaN exp sum.
-  return a + s.b.sum() * std::log(s.e.sum());
+  // A NaN among finite logits shows up here as a NaN exp sum. log E = 0 (E = 1: every other logit's
+  // exp is 0) adds nothing, and must not turn sum p = +Inf into Inf * 0 = NaN where the reference's
+  // terms p (log p - l) are +Inf.
+  const double le = std::log(s.e.sum());
+  return le == 0 ? a : a + s.b.sum() * le;
 }
 
 template <class T, class U>
