@@ -83,4 +83,22 @@ function heatmaps({ batch, channels, height, width, perMap = 10, seed = 3 }) {
   return { pred, gt, positives };
 }
 
-module.exports = { rng, classification, heatmaps };
+/** `perImage` keypoints per image, spread over the channels, as renderHeatmaps takes them. */
+function keypoints({ batch, channels, height, width, perImage = 100, seed = 5 }) {
+  const rand = rng(seed);
+  const points = [];
+  for (let b = 0; b < batch; b++) {
+    for (let p = 0; p < perImage; p++) {
+      points.push({
+        batch: b,
+        channel: Math.floor(rand() * channels),
+        x: Math.floor(rand() * width),
+        y: Math.floor(rand() * height),
+        radius: 1 + Math.floor(rand() * 12),
+      });
+    }
+  }
+  return points;
+}
+
+module.exports = { rng, classification, heatmaps, keypoints };

@@ -54,6 +54,7 @@ const CLASS_SHAPES = [
   [256, 32000],
 ];
 const HEATMAP = { batch: 8, channels: 80, height: 128, width: 128, perMap: 10 };
+const RENDER = { batch: 8, channels: 80, height: 128, width: 128, perImage: 100 };
 
 const SECTIONS = [
   {
@@ -79,17 +80,34 @@ const SECTIONS = [
       `${HEATMAP.perMap} Gaussian keypoints per image and channel)`,
     cases: [{ op: 'heatmapFocalLoss', dtype: 'float32', ...HEATMAP }],
   },
+  {
+    title:
+      `renderHeatmaps: Gaussian keypoint targets, ${RENDER.perImage} keypoints per image into a new float32 ` +
+      `[${RENDER.batch}, ${RENDER.channels}, ${RENDER.height}, ${RENDER.width}] (radius 1-12; the allocation is part of both)`,
+    cases: [{ op: 'renderHeatmaps', dtype: 'float32', ...RENDER }],
+  },
 ];
 
 const PEERS = [losskit, plainJs, tunedJs, onnx, tfjs];
 
 function caseId(c) {
   const dt = c.dtype === 'float64' ? 'f64' : 'f32';
-  const shape = c.op === 'heatmapFocalLoss' ? `${c.batch}x${c.channels}x${c.height}x${c.width}` : `${c.n}x${c.k}`;
+  const shape = c.op === 'heatmapFocalLoss' || c.op === 'renderHeatmaps' ? `${c.batch}x${c.channels}x${c.height}x${c.width}` : `${c.n}x${c.k}`;
   return `${c.op}/${dt}/${shape}`;
 }
 
 function makeInputs(c) {
+  if (c.op === 'renderHeatmaps') {
+    const points = data.keypoints(c);
+    const spec = { batch: c.batch, channels: c.channels, height: c.height, width: c.width, points };
+    return {
+      inputs: { spec },
+      expected: plainJs.kernels.renderHeatmaps(spec),
+      elements: points.length,
+      readBytes: c.batch * c.channels * c.height * c.width * 4,
+      note: `${points.length} keypoints; elements = keypoints`,
+    };
+  }
   if (c.op === 'heatmapFocalLoss') {
     const h = data.heatmaps(c);
     return {
@@ -221,7 +239,7 @@ function printSection(title, results) {
   lines.push('| shape | implementation | time / call | G elem/s | vs losskit | check |');
   lines.push('|---|---|--:|--:|--:|---|');
   for (const r of results) {
-    const shape = r.op === 'heatmapFocalLoss' ? `${r.batch}×${r.channels}×${r.height}×${r.width}` : `${r.n}×${r.k}`;
+    const shape = r.op === 'heatmapFocalLoss' || r.op === 'renderHeatmaps' ? `${r.batch}×${r.channels}×${r.height}×${r.width}` : `${r.n}×${r.k}`;
     r.rows.forEach((row, i) => {
       const cells = [i === 0 ? shape : ''];
       if (row.status !== 'ok') {

@@ -57,6 +57,8 @@ function prepare(task) {
       const opts = { inputs: 'probabilities', alpha: 2, beta: 4, reduction: 'mean' };
       return { run: () => lk.heatmapFocalLoss(data.pred, data.gt, opts) };
     }
+    case 'renderHeatmaps':
+      return { run: () => lk.renderHeatmaps(data.spec) };
     default:
       return { missing: `no ${op}` };
   }

@@ -47,7 +47,32 @@ function heatmapFocalLoss(pred, gt) {
   return positives > 0 ? loss / positives : loss;
 }
 
-const kernels = { crossEntropy, logSumExp, softmax, heatmapFocalLoss };
+
+// CenterNet's draw_umich_gaussian for every point, into a new [B, C, H, W] map: kernel (2r+1)^2,
+// sigma = (2r+1)/6, values under eps*max dropped, combined by max, clipped at the borders.
+function renderHeatmaps({ batch, channels, height, width, points }) {
+  const out = new Float32Array(batch * channels * height * width);
+  for (const p of points) {
+    const r = p.radius;
+    const sigma = (2 * r + 1) / 6;
+    const base = (p.batch * channels + p.channel) * height * width;
+    for (let dy = -r; dy <= r; dy++) {
+      const y = p.y + dy;
+      if (y < 0 || y >= height) continue;
+      for (let dx = -r; dx <= r; dx++) {
+        const x = p.x + dx;
+        if (x < 0 || x >= width) continue;
+        const g = Math.exp(-(dx * dx + dy * dy) / (2 * sigma * sigma));
+        if (g < Number.EPSILON) continue;
+        const i = base + y * width + x;
+        if (g > out[i]) out[i] = g;
+      }
+    }
+  }
+  return out;
+}
+
+const kernels = { crossEntropy, logSumExp, softmax, heatmapFocalLoss, renderHeatmaps };
 
 function prepare(task) {
   const { op, k, data } = task;
@@ -65,6 +90,8 @@ function prepare(task) {
     }
     case 'heatmapFocalLoss':
       return { run: () => heatmapFocalLoss(data.pred, data.gt) };
+    case 'renderHeatmaps':
+      return { run: () => renderHeatmaps(data.spec) };
     default:
       return { skip: `no ${op}` };
   }
