@@ -4,8 +4,8 @@
 //   - the baseline objects (glue, dispatch, scalar, sse2) contain no instruction above x86-64's
 //     SSE2 baseline (VEX/EVEX-encoded AVX/AVX2/AVX-512/FMA, BMI, SSE3..SSE4.2, POPCNT, LZCNT);
 //   - the per-ISA objects define no global or weak symbol outside their own namespace (plus their
-//     fill_<isa> entry), so the linker cannot pick an AVX copy of an inline function for the
-//     baseline path;
+//     fill_<isa> entry and the test-only math_eval_<isa> probes), so the linker cannot pick an AVX
+//     copy of an inline function for the baseline path;
 //   - prints the glibc symbol versions the prebuild needs (its oldest supported distro).
 // Linux x64 with binutils only; elsewhere it says so and passes.
 const { execFileSync } = require('child_process');
@@ -70,7 +70,8 @@ for (const obj of objects) {
       .split('\n')
       .filter((l) => / [TWVuBDR] /.test(l))
       .map((l) => l.replace(/^\S+ \S /, ''))
-      .filter((s) => !s.startsWith(`losskit::${isa}::`) && s !== `losskit::fill_${isa}(losskit::KernelTable&)`);
+      .filter((s) => !s.startsWith(`losskit::${isa}::`) && s !== `losskit::fill_${isa}(losskit::KernelTable&)` &&
+        !s.startsWith(`losskit::math_eval_${isa}(`));
     if (syms.length) problems.push(`${rel}: symbols outside namespace losskit::${isa}: ${syms.slice(0, 5).join('; ')}`);
     report.push(`${rel}: per-ISA, symbols confined to losskit::${isa}`);
     continue;
