@@ -2,6 +2,11 @@
 // Only this file is compiled with the ISA's -m flags; everything it defines is in its own
 // namespace, so no inline function compiled for avx512 can be picked by the linker for another path.
 #if defined(__x86_64__) || defined(_M_X64)
+#if defined(__GNUC__) && !defined(__clang__)
+// GCC 12's own avx512fintrin.h trips -Wmaybe-uninitialized (the _mm512_undefined_* passthrough of
+// the masked max/min it expands to): a false positive inside the compiler's header, silenced here.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 #include <cmath>
 #include <cstddef>
