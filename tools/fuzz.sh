@@ -5,7 +5,8 @@
 # test/fuzz/corpus/<family>/ (new inputs go to build-fuzz/corpus/, the committed seeds are not
 # touched). Prints executions per target and exits non-zero on any finding; the input that
 # triggered it is saved under build-fuzz/artifacts/ (replay: build-fuzz/fuzz_<family> FILE).
-#   tools/fuzz.sh [SECONDS] [family...]        FUZZ_JOBS=N runs N targets at once (default 1)
+#   tools/fuzz.sh [SECONDS] [family...]        FUZZ_JOBS=N runs N targets at once (default 1);
+#                                              FUZZ_SEED=N fixes the mutation sequence
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
@@ -60,7 +61,9 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run() {  # family
   local fam=$1 log="$out/fuzz_$1.log"
   mkdir -p "$out/corpus/$fam" "test/fuzz/corpus/$fam"
-  if "$out/fuzz_$fam" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
+  # FUZZ_SEED fixes libFuzzer's mutation sequence (CI sets it, so a run explores the same inputs
+  # up to its time limit instead of new random ones each time).
+  if "$out/fuzz_$fam" ${FUZZ_SEED:+-seed=$FUZZ_SEED} -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
       -artifact_prefix="$out/artifacts/$fam-" "$out/corpus/$fam" "test/fuzz/corpus/$fam" >"$log" 2>&1; then
     echo "fuzz_$fam: $(grep -o 'number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$') executions in ${secs}s, 0 findings"
   else
