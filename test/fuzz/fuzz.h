@@ -222,6 +222,29 @@ void for_each_simd(F&& f) {
 
 inline const KernelTable& scalar() { return *losskit::kernels_for("scalar"); }
 
+// Lengths: small most of the time, now and then up to `big` (past the SIMD widths and chunk sizes).
+inline size_t pick_len(Input& in, size_t small, size_t big) { return in.coin(8) ? in.range(0, big) : in.range(0, small); }
+
+// Labels of a random integer type with the given values, in a buffer of exactly their size (so
+// ASan sees a read past the last label).
+inline losskit::LabelView store_labels(losskit::IntType type, const std::vector<int64_t>& v, std::vector<uint8_t>& store) {
+  using losskit::IntType;
+  const size_t w = (type == IntType::kInt8 || type == IntType::kUint8) ? 1 : (type == IntType::kInt16 || type == IntType::kUint16) ? 2 : 4;
+  store.assign(v.size() * w, 0);
+  uint8_t* p = store.data();
+  for (size_t i = 0; i < v.size(); ++i) {
+    switch (type) {
+      case IntType::kInt8: { int8_t t = static_cast<int8_t>(v[i]); std::memcpy(p + i, &t, 1); break; }
+      case IntType::kUint8: { uint8_t t = static_cast<uint8_t>(v[i]); std::memcpy(p + i, &t, 1); break; }
+      case IntType::kInt16: { int16_t t = static_cast<int16_t>(v[i]); std::memcpy(p + 2 * i, &t, 2); break; }
+      case IntType::kUint16: { uint16_t t = static_cast<uint16_t>(v[i]); std::memcpy(p + 2 * i, &t, 2); break; }
+      case IntType::kInt32: { int32_t t = static_cast<int32_t>(v[i]); std::memcpy(p + 4 * i, &t, 4); break; }
+      case IntType::kUint32: { uint32_t t = static_cast<uint32_t>(v[i]); std::memcpy(p + 4 * i, &t, 4); break; }
+    }
+  }
+  return losskit::LabelView{store.data(), type};
+}
+
 template <class T>
 std::string shape(const char* op, const char* isa, size_t n, size_t k, size_t s = 1) {
   char b[160];

@@ -11,6 +11,7 @@ using namespace losskit;
 using fuzz::Buf;
 using fuzz::Check;
 using fuzz::Input;
+using fuzz::pick_len;
 
 namespace {
 
@@ -21,7 +22,6 @@ const DistributionOps<float>& dist<float>(const KernelTable& t) { return t.dist_
 template <>
 const DistributionOps<double>& dist<double>(const KernelTable& t) { return t.dist_f64; }
 
-size_t pick_len(Input& in, size_t small, size_t big) { return in.coin(8) ? in.range(0, big) : in.range(0, small); }
 
 template <class T>
 double max_abs_finite(const T* x, size_t n) {
@@ -202,23 +202,14 @@ void fuzz_entropy(Input& in) {
 // Labels of any integer type: mostly in [0, k), sometimes anything (bad labels are returned).
 LabelView make_labels(Input& in, size_t count, size_t k, std::vector<uint8_t>& store, unsigned bad_one_in) {
   const IntType type = static_cast<IntType>(in.range(0, 5));
-  const size_t w = (type == IntType::kInt8 || type == IntType::kUint8) ? 1 : (type == IntType::kInt16 || type == IntType::kUint16) ? 2 : 4;
-  store.assign(count * w, 0);  // exact size, so ASan sees a read past the last label
-  uint8_t* p = store.data();
+  std::vector<int64_t> vals(count);
   for (size_t i = 0; i < count; ++i) {
     int64_t v;
     if (!in.coin(bad_one_in)) v = static_cast<int64_t>(in.range(0, k - 1));
     else v = in.coin() ? static_cast<int64_t>(k) : static_cast<int64_t>(in.u32()) - (in.coin() ? 0 : 2147483648LL);
-    switch (type) {
-      case IntType::kInt8: { int8_t t = static_cast<int8_t>(v); std::memcpy(p + i, &t, 1); break; }
-      case IntType::kUint8: { uint8_t t = static_cast<uint8_t>(v); std::memcpy(p + i, &t, 1); break; }
-      case IntType::kInt16: { int16_t t = static_cast<int16_t>(v); std::memcpy(p + 2 * i, &t, 2); break; }
-      case IntType::kUint16: { uint16_t t = static_cast<uint16_t>(v); std::memcpy(p + 2 * i, &t, 2); break; }
-      case IntType::kInt32: { int32_t t = static_cast<int32_t>(v); std::memcpy(p + 4 * i, &t, 4); break; }
-      case IntType::kUint32: { uint32_t t = static_cast<uint32_t>(v); std::memcpy(p + 4 * i, &t, 4); break; }
-    }
+    vals[i] = v;
   }
-  return LabelView{store.data(), type};
+  return fuzz::store_labels(type, vals, store);
 }
 
 size_t pick_k(Input& in) {
