@@ -29,18 +29,6 @@ inline const ClassificationOps<double>& scalar_cls<double>() {
 
 static inline bool finite(double v) { return v - v == 0; }
 
-// Ask for the next row while this one is in the exp pass: the max pass of a row that is not in
-// cache is otherwise a pure memory stall with no arithmetic to overlap it.
-static inline void prefetch_span(const void* p, size_t bytes) {
-#if defined(__GNUC__) || defined(__clang__)
-  const char* c = static_cast<const char*>(p);
-  for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(c + off, 0, 3);
-#else
-  (void)p;
-  (void)bytes;
-#endif
-}
-
 // max over x[0, len); NaN may or may not win (the exp pass turns any NaN into a NaN sum).
 template <class D>
 static inline typename D::T vmax_span(const typename D::T* x, size_t len) {
