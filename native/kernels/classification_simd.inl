@@ -60,6 +60,15 @@ static inline bool has_nan(const T* x, size_t len) {
 // smoothing are never asked together. With kNext, the max of the next row (same length) is taken
 // in the same loop: its loads overlap this row's exp arithmetic, and leave it in L1 for its own
 // exp pass, so a batch that is not in cache is read from memory once.
+#if defined(__GNUC__) || defined(__clang__)
+#define LOSSKIT_PREFETCH(p) __builtin_prefetch((p), 0, 3)
+#else
+#define LOSSKIT_PREFETCH(p) ((void)0)
+#endif
+#ifndef PFMIN
+#define PFMIN 8192
+#endif
+constexpr size_t kPrefetchMin = PFMIN;
 template <class D, bool kScale, bool kSmooth, bool kWeighted, bool kNext = false>
 static inline void vsumexp_span(const typename D::T* x, size_t len, typename D::T scale, typename D::T m,
                                 const typename D::T* w, double* sum_exp, double* sum_shift,
@@ -77,10 +86,13 @@ static inline void vsumexp_span(const typename D::T* x, size_t len, typename D::
   V nm0 = ninf, nm1 = ninf;
   size_t i = 0;
   int pending = 0;
+  const size_t pf = len > kPrefetchMin / sizeof(T) ? len : kPrefetchMin / sizeof(T);
   for (; i + 2 * N <= len; i += 2 * N) {
     if (kNext) {
       nm0 = D::max(nm0, D::load(next + i));
       nm1 = D::max(nm1, D::load(next + i + N));
+      LOSSKIT_PREFETCH(next + pf + i);
+      if (2 * N * sizeof(T) > 64) LOSSKIT_PREFETCH(next + pf + i + 64 / sizeof(T));
     }
     V z0 = kScale ? D::sub(D::mul(D::load(x + i), vs), vm) : D::sub(D::load(x + i), vm);
     V z1 = kScale ? D::sub(D::mul(D::load(x + i + N), vs), vm) : D::sub(D::load(x + i + N), vm);
@@ -155,16 +167,27 @@ static inline const T* ones_lanes() {
   return kOnes;
 }
 
+// log-sum-exp = m + log(s), kept apart so callers can form x - m first (no cancellation for huge
+// logits). Special spans give s = 1 and m = NaN (any NaN), +Inf (any +Inf) or -Inf (all -Inf).
+struct LseParts {
+  double m, s;
+};
+
 template <class D>
-static double lse_span_online(const typename D::T* x, size_t len) {
+static LseParts lse_span_parts(const typename D::T* x, size_t len) {
   using T = typename D::T;
   constexpr size_t kChunk = 4096;
   double M = -std::numeric_limits<double>::infinity(), S = 0;
   bool nan = false, pinf = false;
+  // Chunk c + 1's max is taken during chunk c's exp pass (as rows are pipelined in lse_rows), so the
+  // span is read from memory once and the reads overlap the arithmetic.
+  bool have = false;
+  T cm = 0;
   for (size_t i = 0; i < len; i += kChunk) {
     const size_t l = len - i < kChunk ? len - i : kChunk;
     const T* c = x + i;
-    const T cm = vmax_span<D>(c, l);
+    if (!have) cm = vmax_span<D>(c, l);
+    have = false;
     if (!finite(cm)) {
       if (cm != cm || has_nan(c, l)) nan = true;
       else if (cm > 0) pinf = true;
@@ -175,14 +198,27 @@ static double lse_span_online(const typename D::T* x, size_t len) {
       M = cm;
     }
     double se = 0;
-    vsumexp_span<D, false, false, false>(c, l, T(1), static_cast<T>(M), nullptr, &se, nullptr);
+    if (len - i >= 2 * kChunk) {
+      T next_max = 0;
+      vsumexp_span<D, false, false, false, true>(c, l, T(1), static_cast<T>(M), nullptr, &se, nullptr, c + kChunk, &next_max);
+      cm = next_max;
+      have = true;
+    } else {
+      vsumexp_span<D, false, false, false>(c, l, T(1), static_cast<T>(M), nullptr, &se, nullptr);
+    }
     S += se;
   }
   // NaN anywhere wins over +Inf anywhere (torch.logsumexp); a NaN in a finite chunk shows in S.
-  if (nan || S != S) return std::numeric_limits<double>::quiet_NaN();
-  if (pinf) return std::numeric_limits<double>::infinity();
-  if (M == -std::numeric_limits<double>::infinity()) return M;
-  return M + std::log(S);
+  if (nan || S != S) return {std::numeric_limits<double>::quiet_NaN(), 1};
+  if (pinf) return {std::numeric_limits<double>::infinity(), 1};
+  if (M == -std::numeric_limits<double>::infinity()) return {M, 1};
+  return {M, S};
+}
+
+template <class D>
+static double lse_span_online(const typename D::T* x, size_t len) {
+  const LseParts p = lse_span_parts<D>(x, len);
+  return finite(p.m) ? p.m + std::log(p.s) : p.m;
 }
 
 template <class D>
@@ -238,22 +274,43 @@ static void simd_softmax_rows(const T* x, size_t n, size_t k, T inv_temp, bool l
   using V = typename D::V;
   constexpr size_t N = D::N;
   const V vs = D::set1(inv_temp);
+  const V ninf = D::set1(-std::numeric_limits<T>::infinity());
+  const size_t pf = k > kPrefetchMin / sizeof(T) ? k : kPrefetchMin / sizeof(T);
+  bool have = false;  // xm holds this row's max, found during the previous row's exp pass
+  T xm = 0;
   for (size_t i = 0; i < n; ++i) {
     const T* row = x + i * k;
     T* o = out + i * k;
     // inv_temp > 0 and rounding is monotonic, so max(x * s) == max(x) * s exactly, and x * s - m <= 0
     // below. That needs x * s rounded the same way here and in the exp pass: the build forbids FMA
     // contraction (-ffp-contract=off in sources.gypi), else huge logits give x * s - m >> 0.
-    const T m = vmax_span<D>(row, k) * inv_temp;
+    if (!have) xm = vmax_span<D>(row, k);
+    have = false;
+    const T m = xm * inv_temp;
     const V vm = D::set1(m);
     double se = std::numeric_limits<double>::quiet_NaN();
     if (finite(m)) {
       if (log) {
         vsumexp_span<D, true, false, false>(row, k, inv_temp, m, nullptr, &se, nullptr);
       } else {
-        // softmax: keep exp(x*s - m) in out during the sum, then scale: one exp per element.
+        // softmax: keep exp(x*s - m) in out during the sum, then scale: one exp per element. Rows
+        // that fit L1 take the next row's max in the same loop (as lse_rows does).
         WideAcc<D> acc;
         size_t j = 0;
+        if (i + 1 < n && k <= 16384) {
+          const T* next = row + k;
+          V nm = ninf;
+          for (; j + N <= k; j += N) {
+            nm = D::max(nm, D::load(next + j));
+            LOSSKIT_PREFETCH(next + pf + j);
+            V e = vexp_le0<D>(D::sub(D::mul(D::load(row + j), vs), vm));
+            D::store(o + j, e);
+            acc.add(e);
+          }
+          if (j < k) nm = D::max(nm, D::load_partial(next + j, k - j, -std::numeric_limits<T>::infinity()));
+          xm = D::hmax(nm);
+          have = true;
+        }
         for (; j + N <= k; j += N) {
           V e = vexp_le0<D>(D::sub(D::mul(D::load(row + j), vs), vm));
           D::store(o + j, e);
@@ -358,6 +415,13 @@ static LossSums simd_cross_entropy(const CrossEntropyArgs<T>& a) noexcept {
       const double wy = a.weight ? a.weight[y] : 1.0;
       double logp_y = kNaN, smooth = 0;
       if (a.inputs == Inputs::kLogits) {
+        if (!pipeline && eps <= 0) {
+          // Long rows: chunked, read once (see lse_span_parts).
+          const LseParts p = lse_span_parts<D>(row, a.k);
+          if (finite(p.m)) logp_y = (static_cast<double>(row[y]) - p.m) - std::log(p.s);
+          finish(i, wy, logp_y, 0);
+          continue;
+        }
         const T m = had ? next_m : vmax_span<D>(row, a.k);
         if (finite(m)) {
           double se = 0, sz = 0;

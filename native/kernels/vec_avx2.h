@@ -59,6 +59,8 @@ struct F32 {
   static constexpr bool kScalef = false;
   static inline V round_int(V a) { return a; }
   static inline V scalef(V a, V) { return a; }
+  static constexpr int kLutBits = 3;  // 8 entries: vpermps
+  static inline V lut(I idx, const T* table) { return _mm256_permutevar8x32_ps(_mm256_load_ps(table), idx); }
 
   static inline T hmax(V v) {
     __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -143,6 +145,8 @@ struct F64 {
   static constexpr bool kScalef = false;
   static inline V round_int(V a) { return a; }
   static inline V scalef(V a, V) { return a; }
+  static constexpr int kLutBits = 0;  // no table lookup here: exp evaluates the long polynomial
+  static inline V lut(I, const T*) { return zero(); }
 
   static inline T hmax(V v) {
     __m128d m = _mm_max_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));

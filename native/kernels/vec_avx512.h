@@ -59,6 +59,10 @@ struct F32 {
   static constexpr bool kScalef = true;
   static inline V round_int(V a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
   static inline V scalef(V a, V n) { return _mm512_scalef_ps(a, n); }
+  // exp's table lookup (simd_math.h): 2^(j/16) for j = the low 4 bits of each lane of idx, one
+  // vpermps from a 16-entry table held in a register.
+  static constexpr int kLutBits = 4;
+  static inline V lut(I idx, const T* table) { return _mm512_permutexvar_ps(idx, _mm512_load_ps(table)); }
 
   static inline T hmax(V v) { return _mm512_reduce_max_ps(v); }
   // Sums of exp() values are carried in double (see simd kernels): two double vectors per float one.
@@ -131,6 +135,10 @@ struct F64 {
   static constexpr bool kScalef = true;
   static inline V round_int(V a) { return _mm512_roundscale_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
   static inline V scalef(V a, V n) { return _mm512_scalef_pd(a, n); }
+  static constexpr int kLutBits = 4;  // 16 entries over two registers: vpermt2pd
+  static inline V lut(I idx, const T* table) {
+    return _mm512_permutex2var_pd(_mm512_load_pd(table), idx, _mm512_load_pd(table + 8));
+  }
 
   static inline T hmax(V v) { return _mm512_reduce_max_pd(v); }
   struct Wide {

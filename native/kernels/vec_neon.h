@@ -66,6 +66,8 @@ struct F32 {
   static constexpr bool kScalef = false;
   static inline V round_int(V a) { return a; }
   static inline V scalef(V a, V) { return a; }
+  static constexpr int kLutBits = 0;  // no table lookup here: exp evaluates the long polynomial
+  static inline V lut(I, const T*) { return zero(); }
 
   static inline T hmax(V v) { return vmaxvq_f32(v); }
   struct Wide {
@@ -145,6 +147,8 @@ struct F64 {
   static constexpr bool kScalef = false;
   static inline V round_int(V a) { return a; }
   static inline V scalef(V a, V) { return a; }
+  static constexpr int kLutBits = 0;  // no table lookup here: exp evaluates the long polynomial
+  static inline V lut(I, const T*) { return zero(); }
 
   static inline T hmax(V v) { return vmaxvq_f64(v); }
   struct Wide {

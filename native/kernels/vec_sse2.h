@@ -64,6 +64,8 @@ struct F32 {
   static constexpr bool kScalef = false;
   static inline V round_int(V a) { return a; }
   static inline V scalef(V a, V) { return a; }
+  static constexpr int kLutBits = 0;  // no table lookup here: exp evaluates the long polynomial
+  static inline V lut(I, const T*) { return zero(); }
 
   static inline T hmax(V v) {
     V m = _mm_max_ps(v, _mm_movehl_ps(v, v));
@@ -148,6 +150,8 @@ struct F64 {
   static constexpr bool kScalef = false;
   static inline V round_int(V a) { return a; }
   static inline V scalef(V a, V) { return a; }
+  static constexpr int kLutBits = 0;  // no table lookup here: exp evaluates the long polynomial
+  static inline V lut(I, const T*) { return zero(); }
 
   static inline T hmax(V v) { return _mm_cvtsd_f64(_mm_max_sd(v, _mm_unpackhi_pd(v, v))); }
   struct Wide {
