@@ -27,7 +27,7 @@
     ],
     "losskit_scalar_flags": ["-fno-tree-vectorize"],
     "losskit_avx2_flags": ["-mavx2", "-mfma"],
-    "losskit_avx512_flags": ["-mavx512f", "-mavx512dq", "-mavx2", "-mfma"],
+    "losskit_avx512_flags": ["-mavx512f", "-mavx512dq", "-mavx2", "-mfma", "-mprfchw"],
     "losskit_common_flags": ["-fPIC", "-fno-math-errno", "-ffp-contract=off"]
   }
 }

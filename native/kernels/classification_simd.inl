@@ -62,8 +62,10 @@ static inline bool has_nan(const T* x, size_t len) {
 // exp pass, so a batch that is not in cache is read from memory once.
 #if defined(__GNUC__) || defined(__clang__)
 #define LOSSKIT_PREFETCH(p) __builtin_prefetch((p), 0, 3)
+#define LOSSKIT_PREFETCH_W(p) __builtin_prefetch((p), 1, 3)
 #else
 #define LOSSKIT_PREFETCH(p) ((void)0)
+#define LOSSKIT_PREFETCH_W(p) ((void)0)
 #endif
 #ifndef PFMIN
 #define PFMIN 8192
@@ -291,7 +293,12 @@ static void simd_softmax_rows(const T* x, size_t n, size_t k, T inv_temp, bool l
     double se = std::numeric_limits<double>::quiet_NaN();
     if (finite(m)) {
       if (log) {
-        vsumexp_span<D, true, false, false>(row, k, inv_temp, m, nullptr, &se, nullptr);
+        if (i + 1 < n && k <= 16384) {
+          vsumexp_span<D, true, false, false, true>(row, k, inv_temp, m, nullptr, &se, nullptr, row + k, &xm);
+          have = true;
+        } else {
+          vsumexp_span<D, true, false, false>(row, k, inv_temp, m, nullptr, &se, nullptr);
+        }
       } else {
         // softmax: keep exp(x*s - m) in out during the sum, then scale: one exp per element. Rows
         // that fit L1 take the next row's max in the same loop (as lse_rows does).
@@ -303,6 +310,7 @@ static void simd_softmax_rows(const T* x, size_t n, size_t k, T inv_temp, bool l
           for (; j + N <= k; j += N) {
             nm = D::max(nm, D::load(next + j));
             LOSSKIT_PREFETCH(next + pf + j);
+            LOSSKIT_PREFETCH_W(o + pf + j);
             V e = vexp_le0<D>(D::sub(D::mul(D::load(row + j), vs), vm));
             D::store(o + j, e);
             acc.add(e);
@@ -331,7 +339,10 @@ static void simd_softmax_rows(const T* x, size_t n, size_t k, T inv_temp, bool l
     if (log) {
       const V ls = D::set1(static_cast<T>(std::log(se)));
       size_t j = 0;
-      for (; j + N <= k; j += N) D::store(o + j, D::sub(D::sub(D::mul(D::load(row + j), vs), vm), ls));
+      for (; j + N <= k; j += N) {
+        LOSSKIT_PREFETCH_W(o + pf + j);  // the output's next row is not in cache: fetch it ahead
+        D::store(o + j, D::sub(D::sub(D::mul(D::load(row + j), vs), vm), ls));
+      }
       if (j < k) D::store_partial(o + j, D::sub(D::sub(D::mul(D::load_partial(row + j, k - j, 0), vs), vm), ls), k - j);
     } else {
       const V inv = D::set1(static_cast<T>(1.0 / se));
