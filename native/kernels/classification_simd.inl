@@ -60,17 +60,6 @@ static inline bool has_nan(const T* x, size_t len) {
 // smoothing are never asked together. With kNext, the max of the next row (same length) is taken
 // in the same loop: its loads overlap this row's exp arithmetic, and leave it in L1 for its own
 // exp pass, so a batch that is not in cache is read from memory once.
-#if defined(__GNUC__) || defined(__clang__)
-#define LOSSKIT_PREFETCH(p) __builtin_prefetch((p), 0, 3)
-#define LOSSKIT_PREFETCH_W(p) __builtin_prefetch((p), 1, 3)
-#else
-#define LOSSKIT_PREFETCH(p) ((void)0)
-#define LOSSKIT_PREFETCH_W(p) ((void)0)
-#endif
-#ifndef PFMIN
-#define PFMIN 8192
-#endif
-constexpr size_t kPrefetchMin = PFMIN;
 template <class D, bool kScale, bool kSmooth, bool kWeighted, bool kNext = false>
 static inline void vsumexp_span(const typename D::T* x, size_t len, typename D::T scale, typename D::T m,
                                 const typename D::T* w, double* sum_exp, double* sum_shift,

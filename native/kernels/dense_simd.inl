@@ -346,6 +346,10 @@ static LossSums simd_softmax_focal(const SoftmaxFocalArgs<T>& a) noexcept {
 // integers known at run time; -2: any real powers, through exp(beta log1p(-gt)) and exp(alpha log p).
 
 constexpr size_t kHeatBlock = 8;
+#ifndef HEATPF
+#define HEATPF 4096
+#endif
+constexpr size_t kHeatPrefetch = HEATPF;  // bytes ahead on each stream
 
 template <class D>
 struct HeatAcc {
@@ -454,6 +458,8 @@ static int64_t heat_span(const typename D::T* x, const typename D::T* g, size_t 
     V l_acc = zero, p_acc = zero, c_acc = zero, gmin = pinf, gmax = D::sub(zero, pinf);
     bool any_pos = false;
     for (; i < end; i += N) {
+      LOSSKIT_PREFETCH(x + i + kHeatPrefetch / sizeof(T));
+      LOSSKIT_PREFETCH(g + i + kHeatPrefetch / sizeof(T));
       const V l = step(D::load(x + i), D::load(g + i), l_acc, p_acc, c_acc, gmin, gmax, any_pos, one, false);
       if constexpr (kOut) D::store(out + i, D::sub(zero, l));
     }

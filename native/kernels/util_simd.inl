@@ -3,6 +3,9 @@
 // The memory-read bound: a sum over x with four independent accumulators of full-width loads,
 // widened to float64 per block like the loss kernels. Benchmarks time it on the same bytes a loss
 // reads, to show how far each kernel stands from merely reading its input.
+#ifndef READPF
+#define READPF 1024
+#endif
 static double read_sum(const float* x, size_t n) noexcept {
   using D = F32;
   using V = D::V;
@@ -12,6 +15,8 @@ static double read_sum(const float* x, size_t n) noexcept {
   size_t i = 0;
   int pending = 0;
   for (; i + 4 * N <= n; i += 4 * N) {
+    if (READPF > 0)
+      for (size_t b = 0; b < 4 * N * sizeof(float); b += 64) LOSSKIT_PREFETCH(reinterpret_cast<const char*>(x + i) + READPF + b);
     a0 = D::add(a0, D::load(x + i));
     a1 = D::add(a1, D::load(x + i + N));
     a2 = D::add(a2, D::load(x + i + 2 * N));
