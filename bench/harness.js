@@ -3,6 +3,11 @@
 // implementations round-robin (the starting one rotating every round) so that clock or thermal
 // drift hits every row alike. Each sample is a batch of calls sized to ~targetMs/rounds, so calls
 // of a few nanoseconds are timed as a batch and divided; the reported figure is the median.
+//
+// An implementation that runs in another process (the PyTorch peer) supplies
+// `timeBatch(reps) -> Promise<{ ms, value }>`: the batch of `reps` calls is run and timed there, with
+// its own clock around the same back-to-back loop, so the message round trip is not counted. It
+// still takes its turn in every round like the others.
 
 const now = () => process.hrtime.bigint();
 const ms = (ns) => Number(ns) / 1e6;
@@ -13,6 +18,11 @@ function keep(value) {
 }
 
 async function timeBatch(impl, reps) {
+  if (impl.timeBatch) {
+    const { ms: t, value } = await impl.timeBatch(reps);
+    keep(value);
+    return t;
+  }
   const { run } = impl;
   let last;
   const t0 = now();
@@ -54,7 +64,7 @@ function median(xs) {
 }
 
 /**
- * @param {{key: string, impl: {run: Function, async?: boolean}}[]} entries
+ * @param {{key: string, impl: {run: Function, async?: boolean, timeBatch?: Function}}[]} entries
  * @param {{targetMs: number, rounds: number, warmupMs: number}} cfg
  * @returns {Promise<Map<string, {medianMs: number, minMs: number, samples: number, batch: number, totalMs: number}>>}
  */

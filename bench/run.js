@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // npm run bench [-- --quick] [-- --filter REGEX] [-- --json FILE]
-// losskit against plain JS, tuned JS, onnxruntime-node and tfjs in one run; see bench/README.md.
+// losskit against plain JS, tuned JS, onnxruntime-node, tfjs and (when python3 has torch) PyTorch in
+// one run; see bench/README.md.
 
 const fs = require('fs');
 const os = require('os');
@@ -14,6 +15,7 @@ const plainJs = require('./peers/plain-js');
 const tunedJs = require('./peers/tuned-js');
 const onnx = require('./peers/onnx');
 const tfjs = require('./peers/tfjs');
+const torch = require('./peers/torch');
 
 const USAGE = `usage: node bench/run.js [--quick] [--filter REGEX] [--json FILE]
   --quick         fewer, shorter samples (CI smoke test; figures are rougher)
@@ -88,7 +90,7 @@ const SECTIONS = [
   },
 ];
 
-const PEERS = [losskit, plainJs, tunedJs, onnx, tfjs];
+const PEERS = [losskit, plainJs, tunedJs, onnx, tfjs, torch];
 
 function caseId(c) {
   const dt = c.dtype === 'float64' ? 'f64' : 'f32';
@@ -275,6 +277,7 @@ async function main() {
   const started = Date.now();
 
   await tfjs.init();
+  if (PEERS.includes(torch) && SECTIONS.some((s) => s.cases.some(selected))) await torch.init(log);
   const be = losskit.backend();
   const machine = {
     cpu: cpuModel(),
@@ -284,19 +287,27 @@ async function main() {
     losskitLoaded: losskit.loaded(),
     onnxruntime: onnx.version(),
     tfjs: tfjs.describe(),
+    torch: torch.describe(),
+    torchUnavailable: torch.whyUnavailable(),
     bound: bound.name,
   };
+  const torchLine = machine.torch
+    ? machine.torch
+    : machine.torchUnavailable
+      ? `PyTorch: — (${machine.torchUnavailable})`
+      : 'PyTorch not started (no case needs it)';
   const isa = be ? be.isa : losskit.loaded() ? 'backend() not exported' : 'not built';
   console.log('# losskit bench\n');
   console.log(
     `**Machine:** ${machine.cpu}, ${machine.cores} cores · Node ${machine.node} · losskit isa: ${isa} · ` +
       `onnxruntime-node ${machine.onnxruntime || 'not loaded'} (CPU EP, 1 thread) · ${machine.tfjs || 'tfjs not loaded'}` +
-      ` · ${machine.bound}\n`,
+      ` · ${torchLine} · ${machine.bound}\n`,
   );
   console.log(
     `**Run:** ${opts.quick ? 'quick' : 'full'}; per case every implementation is warmed up, then timed ` +
       `round-robin in ${cfg.rounds} rounds of ~${(cfg.targetMs / cfg.rounds).toFixed(0)} ms; ` +
-      `median time per call. vs losskit = that row's time / losskit's time (>1: losskit faster). ` +
+      `median time per call (PyTorch: each batch timed inside the python3 child, in the same rounds). ` +
+      `vs losskit = that row's time / losskit's time (>1: losskit faster). ` +
       `Check: max relative difference to a float64 reference (✓ within ${TOLERANCE}).\n`,
   );
 
@@ -317,6 +328,7 @@ async function main() {
     printSection(section.title, results);
   }
 
+  await torch.close();
   const seconds = (Date.now() - started) / 1000;
   console.log(`_Total bench time ${seconds.toFixed(0)} s._`);
   if (opts.json) {
