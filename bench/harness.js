@@ -66,25 +66,38 @@ function median(xs) {
 /**
  * @param {{key: string, impl: {run: Function, async?: boolean, timeBatch?: Function}}[]} entries
  * @param {{targetMs: number, rounds: number, warmupMs: number}} cfg
- * @returns {Promise<Map<string, {medianMs: number, minMs: number, samples: number, batch: number, totalMs: number}>>}
+ * @returns {Promise<Map<string, {medianMs: number, minMs: number, samples: number, batch: number, totalMs: number} | {error: string}>>}
  */
 async function measure(entries, cfg) {
   const slice = cfg.targetMs / cfg.rounds;
   const plan = [];
+  const out = new Map();
+  // An implementation that throws while being timed (say, the PyTorch child died) is reported as
+  // an error and left out of the remaining rounds; the others go on.
+  const failed = (key, err) => out.set(key, { error: String((err && err.message) || err).split('\n')[0] });
   for (const e of entries) {
-    const est = await warmAndEstimate(e.impl, cfg);
-    plan.push({ ...e, batch: Math.max(1, Math.round(slice / est)), samples: [], total: 0 });
+    try {
+      const est = await warmAndEstimate(e.impl, cfg);
+      plan.push({ ...e, batch: Math.max(1, Math.round(slice / est)), samples: [], total: 0 });
+    } catch (err) {
+      failed(e.key, err);
+    }
   }
   for (let r = 0; r < cfg.rounds; r++) {
     for (let j = 0; j < plan.length; j++) {
       const p = plan[(r + j) % plan.length];
-      const t = await timeBatch(p.impl, p.batch);
-      p.samples.push(t / p.batch);
-      p.total += t;
+      if (out.has(p.key)) continue;
+      try {
+        const t = await timeBatch(p.impl, p.batch);
+        p.samples.push(t / p.batch);
+        p.total += t;
+      } catch (err) {
+        failed(p.key, err);
+      }
     }
   }
-  const out = new Map();
   for (const p of plan) {
+    if (out.has(p.key)) continue;
     out.set(p.key, {
       medianMs: median(p.samples),
       minMs: Math.min(...p.samples),

@@ -192,6 +192,10 @@ async function runParallel(c, cfg, log, relativeError, tolerance) {
   for (const row of rows) {
     const t = timings.get(row.impl);
     if (!t) continue;
+    if (t.error) {
+      Object.assign(row, { status: 'error', note: `while timing: ${t.error}` });
+      continue;
+    }
     Object.assign(row, t);
     row.gbPerSec = row.bytes / (t.medianMs * 1e6);
     row.bestGbPerSec = row.bytes / (t.minMs * 1e6);

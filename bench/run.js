@@ -231,12 +231,17 @@ async function runCase(c, cfg, log) {
   for (const d of disposers) d();
 
   const base = timings.get(losskit.name);
+  const baseMs = base && !base.error ? base.medianMs : null;
   for (const row of rows) {
     const t = timings.get(row.impl);
     if (!t) continue;
+    if (t.error) {
+      Object.assign(row, { status: 'error', note: `while timing: ${t.error}` });
+      continue;
+    }
     Object.assign(row, t);
     row.gElemPerSec = elements / (t.medianMs * 1e6);
-    row.vsLosskit = base ? t.medianMs / base.medianMs : null;
+    row.vsLosskit = baseMs ? t.medianMs / baseMs : null;
   }
   log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return { id, ...c, elements, readBytes, note, rows };
