@@ -326,7 +326,7 @@ function printParallel(title, r) {
   } else {
     facts.push(`promise / ${boundName}: not measured (see the rows)`);
   }
-  if (promise && sync) facts.push(`promise vs sync: ${(sync.medianMs / promise.medianMs).toFixed(2)}× faster`);
+  if (promise && sync) facts.push(`speed-up of the promise over the sync call: ${(sync.medianMs / promise.medianMs).toFixed(2)}×`);
   if (one && multi && multi.gbPerSec) {
     const scaling = multi.gbPerSec / one.gbPerSec;
     facts.push(`${r.lanes}-thread / 1-thread read bound: ${scaling.toFixed(2)}×`);
