@@ -111,4 +111,4 @@ function readBound(bytes) {
   return { run: () => sum(view) };
 }
 
-module.exports = { name, kind, readBound, jsReadSum };
+module.exports = { name, kind, readBound, jsReadSum, nativeReadSum };

@@ -3,6 +3,11 @@
 // implementations round-robin (the starting one rotating every round) so that clock or thermal
 // drift hits every row alike. Each sample is a batch of calls sized to ~targetMs/rounds, so calls
 // of a few nanoseconds are timed as a batch and divided; the reported figure is the median.
+//
+// An implementation that runs in another process (the PyTorch peer) supplies
+// `timeBatch(reps) -> Promise<{ ms, value }>`: the batch of `reps` calls is run and timed there, with
+// its own clock around the same back-to-back loop, so the message round trip is not counted. It
+// still takes its turn in every round like the others.
 
 const now = () => process.hrtime.bigint();
 const ms = (ns) => Number(ns) / 1e6;
@@ -13,6 +18,11 @@ function keep(value) {
 }
 
 async function timeBatch(impl, reps) {
+  if (impl.timeBatch) {
+    const { ms: t, value } = await impl.timeBatch(reps);
+    keep(value);
+    return t;
+  }
   const { run } = impl;
   let last;
   const t0 = now();
@@ -54,27 +64,40 @@ function median(xs) {
 }
 
 /**
- * @param {{key: string, impl: {run: Function, async?: boolean}}[]} entries
+ * @param {{key: string, impl: {run: Function, async?: boolean, timeBatch?: Function}}[]} entries
  * @param {{targetMs: number, rounds: number, warmupMs: number}} cfg
- * @returns {Promise<Map<string, {medianMs: number, minMs: number, samples: number, batch: number, totalMs: number}>>}
+ * @returns {Promise<Map<string, {medianMs: number, minMs: number, samples: number, batch: number, totalMs: number} | {error: string}>>}
  */
 async function measure(entries, cfg) {
   const slice = cfg.targetMs / cfg.rounds;
   const plan = [];
+  const out = new Map();
+  // An implementation that throws while being timed (say, the PyTorch child died) is reported as
+  // an error and left out of the remaining rounds; the others go on.
+  const failed = (key, err) => out.set(key, { error: String((err && err.message) || err).split('\n')[0] });
   for (const e of entries) {
-    const est = await warmAndEstimate(e.impl, cfg);
-    plan.push({ ...e, batch: Math.max(1, Math.round(slice / est)), samples: [], total: 0 });
+    try {
+      const est = await warmAndEstimate(e.impl, cfg);
+      plan.push({ ...e, batch: Math.max(1, Math.round(slice / est)), samples: [], total: 0 });
+    } catch (err) {
+      failed(e.key, err);
+    }
   }
   for (let r = 0; r < cfg.rounds; r++) {
     for (let j = 0; j < plan.length; j++) {
       const p = plan[(r + j) % plan.length];
-      const t = await timeBatch(p.impl, p.batch);
-      p.samples.push(t / p.batch);
-      p.total += t;
+      if (out.has(p.key)) continue;
+      try {
+        const t = await timeBatch(p.impl, p.batch);
+        p.samples.push(t / p.batch);
+        p.total += t;
+      } catch (err) {
+        failed(p.key, err);
+      }
     }
   }
-  const out = new Map();
   for (const p of plan) {
+    if (out.has(p.key)) continue;
     out.set(p.key, {
       medianMs: median(p.samples),
       minMs: Math.min(...p.samples),

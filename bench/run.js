@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // npm run bench [-- --quick] [-- --filter REGEX] [-- --json FILE]
-// losskit against plain JS, tuned JS, onnxruntime-node and tfjs in one run; see bench/README.md.
+// losskit against plain JS, tuned JS, onnxruntime-node, tfjs and (when python3 has torch) PyTorch in
+// one run, then losskit/promises on all cores against a multi-thread read bound; see bench/README.md.
 
 const fs = require('fs');
 const os = require('os');
@@ -14,6 +15,8 @@ const plainJs = require('./peers/plain-js');
 const tunedJs = require('./peers/tuned-js');
 const onnx = require('./peers/onnx');
 const tfjs = require('./peers/tfjs');
+const torch = require('./peers/torch');
+const { runParallel, availableCores } = require('./parallel');
 
 const USAGE = `usage: node bench/run.js [--quick] [--filter REGEX] [--json FILE]
   --quick         fewer, shorter samples (CI smoke test; figures are rougher)
@@ -86,9 +89,15 @@ const SECTIONS = [
       `[${RENDER.batch}, ${RENDER.channels}, ${RENDER.height}, ${RENDER.width}] (radius 1-12; the allocation is part of both)`,
     cases: [{ op: 'renderHeatmaps', dtype: 'float32', ...RENDER }],
   },
+  {
+    // bench/parallel.js; printed by printParallel with the core and lane counts under the title.
+    parallel: true,
+    title: 'losskit/promises on all cores against the read bound on as many threads: crossEntropy, float32 logits [65536, 1024] (256 MiB), int32 labels, mean',
+    cases: [{ op: 'promises/crossEntropy', dtype: 'float32', n: 65536, k: 1024 }],
+  },
 ];
 
-const PEERS = [losskit, plainJs, tunedJs, onnx, tfjs];
+const PEERS = [losskit, plainJs, tunedJs, onnx, tfjs, torch];
 
 function caseId(c) {
   const dt = c.dtype === 'float64' ? 'f64' : 'f32';
@@ -222,12 +231,17 @@ async function runCase(c, cfg, log) {
   for (const d of disposers) d();
 
   const base = timings.get(losskit.name);
+  const baseMs = base && !base.error ? base.medianMs : null;
   for (const row of rows) {
     const t = timings.get(row.impl);
     if (!t) continue;
+    if (t.error) {
+      Object.assign(row, { status: 'error', note: `while timing: ${t.error}` });
+      continue;
+    }
     Object.assign(row, t);
     row.gElemPerSec = elements / (t.medianMs * 1e6);
-    row.vsLosskit = base ? t.medianMs / base.medianMs : null;
+    row.vsLosskit = baseMs ? t.medianMs / baseMs : null;
   }
   log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return { id, ...c, elements, readBytes, note, rows };
@@ -264,6 +278,64 @@ function printSection(title, results) {
   console.log(lines.join('\n') + '\n');
 }
 
+function formatPercent(x) {
+  return `${(100 * x).toFixed(x < 0.1 ? 1 : 0)} %`;
+}
+
+function printParallel(title, r) {
+  const multi = r.rows.find((row) => row.isMulti);
+  const boundName = multi ? multi.impl : `read bound, ${r.lanes} threads`;
+  const lines = [];
+  lines.push(
+    `### ${title}`,
+    '',
+    `${r.cores} cores available (os.availableParallelism()); a promise call uses ${r.lanes} lanes of the libuv pool ` +
+      `(UV_THREADPOOL_SIZE ${r.uvThreadpoolSize || 'unset: 4'}), blocks of ${r.blockBytes ? formatBytes(r.blockBytes) : '?'}. ` +
+      `GB/s = bytes read / time (10⁹ B/s); "of bound" = that row's GB/s / the ${r.lanes}-thread read bound's, from medians ` +
+      `(best: from each row's fastest sample). Load average when the case started: ${r.loadAverage.map((v) => v.toFixed(2)).join(' ')}.`,
+    '',
+    '| implementation | threads | time / call | best | GB/s | G elem/s | of bound | of bound (best) | check |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|---|',
+  );
+  for (const row of r.rows) {
+    if (row.status !== 'ok' || row.medianMs === undefined) {
+      lines.push(`| ${row.impl} | ${row.threads} | — | — | — | — | — | — | ${row.status || 'missing'}: ${row.note || 'not timed'} |`);
+      continue;
+    }
+    const check = row.isBound
+      ? `reads ${formatBytes(row.bytes)}`
+      : row.checkOk
+        ? `✓ ${row.maxRelErr.toExponential(0)}`
+        : `✗ MISMATCH rel ${row.maxRelErr.toExponential(1)}`;
+    lines.push(
+      `| ${row.impl} | ${row.threads} | ${formatTime(row.medianMs)} | ${formatTime(row.minMs)} | ${row.gbPerSec.toFixed(2)} | ` +
+        `${formatRate(row.gElemPerSec)} | ${row.ofBound === undefined ? '—' : formatPercent(row.ofBound)} | ` +
+        `${row.bestOfBound === undefined ? '—' : formatPercent(row.bestOfBound)} | ${check} |`,
+    );
+  }
+  const promise = r.rows.find((row) => row.impl.startsWith('losskit/promises') && row.gbPerSec);
+  const sync = r.rows.find((row) => row.impl.includes('(sync)') && row.gbPerSec);
+  const one = r.rows.find((row) => row.isBound && !row.isMulti && row.gbPerSec);
+  const facts = [];
+  if (promise && multi && multi.gbPerSec) {
+    facts.push(
+      `**losskit/promises crossEntropy: ${promise.gbPerSec.toFixed(2)} GB/s = ${formatPercent(promise.ofBound)} of the ` +
+        `${r.lanes}-thread read bound (${multi.gbPerSec.toFixed(2)} GB/s) measured in this run** (issue target ≥ 70 %; ` +
+        `best samples: ${formatPercent(promise.bestOfBound)})`,
+    );
+  } else {
+    facts.push(`promise / ${boundName}: not measured (see the rows)`);
+  }
+  if (promise && sync) facts.push(`speed-up of the promise over the sync call: ${(sync.medianMs / promise.medianMs).toFixed(2)}×`);
+  if (one && multi && multi.gbPerSec) {
+    const scaling = multi.gbPerSec / one.gbPerSec;
+    facts.push(`${r.lanes}-thread / 1-thread read bound: ${scaling.toFixed(2)}×`);
+    if (scaling < 1.2) facts.push('the extra threads barely helped: another process probably had the other core(s), so this row is not the hardware\'s bound');
+  }
+  lines.push('', facts.join('; ') + '.');
+  console.log(lines.join('\n') + '\n');
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const cfg = opts.quick
@@ -275,28 +347,40 @@ async function main() {
   const started = Date.now();
 
   await tfjs.init();
+  const wantsTorch = PEERS.includes(torch) && SECTIONS.some((s) => !s.parallel && s.cases.some(selected));
+  if (wantsTorch) await torch.init(log);
   const be = losskit.backend();
   const machine = {
     cpu: cpuModel(),
     cores: os.cpus().length,
+    availableParallelism: availableCores(),
     node: process.version,
     losskitIsa: be ? be.isa : null,
     losskitLoaded: losskit.loaded(),
     onnxruntime: onnx.version(),
     tfjs: tfjs.describe(),
+    torch: torch.describe(),
+    torchUnavailable: torch.whyUnavailable(),
     bound: bound.name,
   };
+  const torchLine = machine.torch
+    ? machine.torch
+    : machine.torchUnavailable
+      ? `PyTorch: — (${machine.torchUnavailable})`
+      : 'PyTorch not started (no case needs it)';
   const isa = be ? be.isa : losskit.loaded() ? 'backend() not exported' : 'not built';
   console.log('# losskit bench\n');
   console.log(
-    `**Machine:** ${machine.cpu}, ${machine.cores} cores · Node ${machine.node} · losskit isa: ${isa} · ` +
+    `**Machine:** ${machine.cpu}, ${machine.cores} CPUs (${machine.availableParallelism} available to Node) · ` +
+      `Node ${machine.node} · losskit isa: ${isa} · ` +
       `onnxruntime-node ${machine.onnxruntime || 'not loaded'} (CPU EP, 1 thread) · ${machine.tfjs || 'tfjs not loaded'}` +
-      ` · ${machine.bound}\n`,
+      ` · ${torchLine} · ${machine.bound}\n`,
   );
   console.log(
     `**Run:** ${opts.quick ? 'quick' : 'full'}; per case every implementation is warmed up, then timed ` +
       `round-robin in ${cfg.rounds} rounds of ~${(cfg.targetMs / cfg.rounds).toFixed(0)} ms; ` +
-      `median time per call. vs losskit = that row's time / losskit's time (>1: losskit faster). ` +
+      `median time per call (PyTorch: each batch timed inside the python3 child, in the same rounds). ` +
+      `vs losskit = that row's time / losskit's time (>1: losskit faster). ` +
       `Check: max relative difference to a float64 reference (✓ within ${TOLERANCE}).\n`,
   );
 
@@ -305,6 +389,18 @@ async function main() {
   for (const section of SECTIONS) {
     const cases = section.cases.filter(selected);
     if (cases.length === 0) continue;
+    if (section.parallel) {
+      for (const c of cases) {
+        // Calls of 20-100 ms: one per sample; the full run takes more rounds (it costs a few seconds).
+        const rounds = opts.quick ? cfg.rounds : 2 * cfg.rounds - 1;
+        const parallelCfg = { ...cfg, rounds, targetMs: (cfg.targetMs * rounds) / cfg.rounds };
+        const r = await runParallel({ ...c, id: caseId(c) }, parallelCfg, log, relativeError, TOLERANCE);
+        all.push(r);
+        printParallel(section.title, r);
+        if (r.rows.some((row) => !row.isBound && row.status === 'ok' && !row.checkOk)) losskitMismatch = true;
+      }
+      continue;
+    }
     const results = [];
     for (const c of cases) {
       const r = await runCase(c, cfg, log);
@@ -317,6 +413,7 @@ async function main() {
     printSection(section.title, results);
   }
 
+  await torch.close();
   const seconds = (Date.now() - started) / 1000;
   console.log(`_Total bench time ${seconds.toFixed(0)} s._`);
   if (opts.json) {
