@@ -72,7 +72,6 @@ static inline void vsumexp_span(const typename D::T* x, size_t len, typename D::
   const V vs = D::set1(scale);
   typename D::Wide acc = D::wide_zero(), acc2 = D::wide_zero();
   V a0 = D::zero(), a1 = D::zero();
-  V b0 = D::zero(), b1 = D::zero();
   const V ninf = D::set1(-std::numeric_limits<T>::infinity());
   V nm0 = ninf, nm1 = ninf;
   size_t i = 0;
@@ -90,22 +89,15 @@ static inline void vsumexp_span(const typename D::T* x, size_t len, typename D::
     a0 = D::add(a0, vexp_le0<D>(z0));
     a1 = D::add(a1, vexp_le0<D>(z1));
     if (kSmooth) {
-      if (kWeighted) {
-        b0 = D::fma(D::load(w + i), z0, b0);
-        b1 = D::fma(D::load(w + i + N), z1, b1);
-      } else {
-        b0 = D::add(b0, z0);
-        b1 = D::add(b1, z1);
-      }
+      // Widened at once: (x - m) reaches -FLT_MAX/2 for huge logits, and two of them overflow a
+      // float lane (exp values are <= 1, so their float partial sums below stay short instead).
+      D::wide_add(acc2, kWeighted ? D::mul(D::load(w + i), z0) : z0);
+      D::wide_add(acc2, kWeighted ? D::mul(D::load(w + i + N), z1) : z1);
     }
     // Widen into float64 every 8 values per lane, so float32 partial sums stay short.
     if (++pending == 4) {
       D::wide_add(acc, D::add(a0, a1));
       a0 = a1 = D::zero();
-      if (kSmooth) {
-        D::wide_add(acc2, D::add(b0, b1));
-        b0 = b1 = D::zero();
-      }
       pending = 0;
     }
   }
@@ -117,16 +109,13 @@ static inline void vsumexp_span(const typename D::T* x, size_t len, typename D::
     a0 = D::add(a0, vexp_le0<D>(kScale ? D::sub(D::mul(v, vs), vm) : D::sub(v, vm)));
     if (kSmooth) {
       V z = D::sub(r == N ? v : D::load_partial(x + i, r, m), vm);
-      b0 = kWeighted ? D::fma(r == N ? D::load(w + i) : D::load_partial(w + i, r, 0), z, b0) : D::add(b0, z);
+      D::wide_add(acc2, kWeighted ? D::mul(r == N ? D::load(w + i) : D::load_partial(w + i, r, 0), z) : z);
     }
   }
   D::wide_add(acc, D::add(a0, a1));
   *sum_exp = D::wide_sum(acc);
   if (kNext) *next_max = D::hmax(D::max(nm0, nm1));
-  if (kSmooth) {
-    D::wide_add(acc2, D::add(b0, b1));
-    *sum_shift = D::wide_sum(acc2);
-  }
+  if (kSmooth) *sum_shift = D::wide_sum(acc2);
 }
 
 // log-sum-exp of a long span in one pass over memory: chunk max, rescale the running sum when
