@@ -120,12 +120,18 @@ struct Shape {
 int main(int argc, char** argv) {
   bool quick = false;
   std::string only;
+  std::vector<Shape> custom;  // --shape=NxK (repeatable) replaces the default shapes
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--quick") == 0) quick = true;
     else if (std::strncmp(argv[i], "--isa=", 6) == 0) only = argv[i] + 6;
+    else if (std::strncmp(argv[i], "--shape=", 8) == 0) {
+      Shape s{};
+      if (std::sscanf(argv[i] + 8, "%zux%zu", &s.n, &s.k) == 2 && s.n > 0 && s.k > 0) custom.push_back(s);
+    }
   }
   const double budget = quick ? 0.05 : 0.5;
-  const Shape shapes[] = {{4096, 1000}, {65536, 128}, {256, 32000}};
+  std::vector<Shape> shapes = {{4096, 1000}, {65536, 128}, {256, 32000}};
+  if (!custom.empty()) shapes = custom;
   const char* rs_name = "";
   const ReadSum read_sum = best_read_sum(&rs_name);
 

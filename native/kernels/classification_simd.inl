@@ -61,7 +61,7 @@ static inline bool has_nan(const T* x, size_t len) {
 // in the same loop: its loads overlap this row's exp arithmetic, and leave it in L1 for its own
 // exp pass, so a batch that is not in cache is read from memory once.
 template <class D, bool kScale, bool kSmooth, bool kWeighted, bool kNext = false>
-static inline void vsumexp_span(const typename D::T* x, size_t len, typename D::T scale, typename D::T m,
+LOSSKIT_INLINE static void vsumexp_span(const typename D::T* x, size_t len, typename D::T scale, typename D::T m,
                                 const typename D::T* w, double* sum_exp, double* sum_shift,
                                 const typename D::T* next = nullptr, typename D::T* next_max = nullptr) {
   static_assert(!(kScale && kSmooth), "scale and smoothing are exclusive");
@@ -221,6 +221,19 @@ static void simd_lse_rows(const T* x, size_t n, size_t k, T* out) noexcept {
   }
   bool have = false;  // m holds this row's max, found during the previous row's exp pass
   T m = 0;
+  // Logs are taken kLogBatch rows at a time with the vector vlog (as in cross-entropy).
+  constexpr size_t kLogBatch = 32;
+  alignas(64) double q_m[kLogBatch], q_se[kLogBatch];
+  size_t q_idx[kLogBatch];
+  size_t qn = 0;
+  auto drain = [&] {
+    using W = F64;
+    size_t j = 0;
+    for (; j + W::N <= qn; j += W::N) W::store(q_se + j, W::add(W::load(q_m + j), vlog<W>(W::load(q_se + j))));
+    if (j < qn) W::store_partial(q_se + j, W::add(W::load_partial(q_m + j, qn - j, 0), vlog<W>(W::load_partial(q_se + j, qn - j, 1))), qn - j);
+    for (size_t t = 0; t < qn; ++t) out[q_idx[t]] = static_cast<T>(q_se[t]);
+    qn = 0;
+  };
   for (size_t i = 0; i < n; ++i) {
     const T* row = x + i * k;
     if (!have) m = vmax_span<D>(row, k);
@@ -237,9 +250,13 @@ static void simd_lse_rows(const T* x, size_t n, size_t k, T* out) noexcept {
     } else {
       vsumexp_span<D, false, false, false>(row, k, T(1), m, nullptr, &se, nullptr);
     }
-    out[i] = static_cast<T>(m + std::log(se));
+    q_idx[qn] = i;
+    q_m[qn] = m;
+    q_se[qn] = se;
+    if (++qn == kLogBatch) drain();
     m = mn;
   }
+  if (qn) drain();
 }
 
 template <class T>
@@ -368,13 +385,33 @@ static LossSums simd_cross_entropy(const CrossEntropyArgs<T>& a) noexcept {
     wsum_all = 0;
     for (size_t c = 0; c < a.k; ++c) wsum_all += a.weight[c];
   }
-  auto finish = [&](size_t idx, double wy, double logp_y, double smooth) {
+  auto emit = [&](size_t idx, double wy, double logp_y, double smooth) {
     double loss = -wy * logp_y;
     if (eps > 0) loss = (1 - eps) * loss - eps / K * smooth;
     r.loss += loss;
     r.weight += wy;
     r.count += 1;
     if (a.out) a.out[idx] = static_cast<T>(loss * a.out_scale);
+  };
+  // Deferred logs: the plain path (logits, no smoothing, rows that fit L1) queues each row's
+  // (index, weight, x_y - m, sum of exp) and takes the logs kLogBatch at a time with the vector
+  // vlog, so short rows do not each pay a libm call (and the reload of every vector constant the
+  // call clobbers). Rows are emitted in order, so the sums are the same as without the queue.
+  constexpr size_t kLogBatch = 32;
+  alignas(64) double q_se[kLogBatch], q_xm[kLogBatch], q_w[kLogBatch], q_ls[kLogBatch];
+  size_t q_idx[kLogBatch];
+  size_t qn = 0;
+  auto drain = [&] {
+    using W = F64;
+    size_t j = 0;
+    for (; j + W::N <= qn; j += W::N) W::store(q_ls + j, vlog<W>(W::load(q_se + j)));
+    if (j < qn) W::store_partial(q_ls + j, vlog<W>(W::load_partial(q_se + j, qn - j, 1.0)), qn - j);
+    for (size_t t = 0; t < qn; ++t) emit(q_idx[t], q_w[t], q_xm[t] - q_ls[t], 0);
+    qn = 0;
+  };
+  auto finish = [&](size_t idx, double wy, double logp_y, double smooth) {
+    if (qn) drain();
+    emit(idx, wy, logp_y, smooth);
   };
   auto check = [&](size_t idx, int64_t y) -> int {  // 1: compute, 0: ignored, -1: bad label
     if (y == a.ignore_index) {
@@ -412,13 +449,25 @@ static LossSums simd_cross_entropy(const CrossEntropyArgs<T>& a) noexcept {
           continue;
         }
         const T m = had ? next_m : vmax_span<D>(row, a.k);
-        if (finite(m)) {
-          double se = 0, sz = 0;
-          if (eps <= 0 && pipeline && i + 1 < a.n) {
+        if (finite(m) && eps <= 0) {
+          double se = 0;
+          if (i + 1 < a.n) {
             vsumexp_span<D, false, false, false, true>(row, a.k, T(1), m, nullptr, &se, nullptr, row + a.k, &next_m);
             have_next = true;
-          } else if (eps <= 0) vsumexp_span<D, false, false, false>(row, a.k, T(1), m, nullptr, &se, nullptr);
-          else if (a.weight_t) vsumexp_span<D, false, true, true>(row, a.k, T(1), m, a.weight_t, &se, &sz);
+          } else {
+            vsumexp_span<D, false, false, false>(row, a.k, T(1), m, nullptr, &se, nullptr);
+          }
+          // (x_y - m) - log(sum): no large cancellation even for huge logits.
+          q_idx[qn] = i;
+          q_w[qn] = wy;
+          q_xm[qn] = static_cast<double>(row[y]) - m;
+          q_se[qn] = se;
+          if (++qn == kLogBatch) drain();
+          continue;
+        }
+        if (finite(m)) {
+          double se = 0, sz = 0;
+          if (a.weight_t) vsumexp_span<D, false, true, true>(row, a.k, T(1), m, a.weight_t, &se, &sz);
           else vsumexp_span<D, false, true, false>(row, a.k, T(1), m, nullptr, &se, &sz);
           const double ls = std::log(se);
           // (x_y - m) - log(sum): no large cancellation even for huge logits.
@@ -437,6 +486,7 @@ static LossSums simd_cross_entropy(const CrossEntropyArgs<T>& a) noexcept {
       }
       finish(i, wy, logp_y, smooth);
     }
+    if (qn) drain();
     return r;
   }
 

@@ -50,6 +50,13 @@
 #define LOSSKIT_PREFETCH_W(p) ((void)0)
 #endif
 #endif
+// Forced inlining for the per-row helpers of the hot loops: as calls, each row reloaded every
+// vector constant (a call clobbers all vector registers), which short rows (K ~ 100) felt.
+#if defined(__GNUC__) || defined(__clang__)
+#define LOSSKIT_INLINE inline __attribute__((always_inline))
+#else
+#define LOSSKIT_INLINE __forceinline
+#endif
 #ifndef PFMIN
 #define PFMIN 8192
 #endif
