@@ -247,6 +247,7 @@ struct ShortRow {
   using V = typename D::V;
   V v[NV];
   T m;  // the row's max; NaN may or may not win (a NaN lane makes sumexp() NaN)
+  ShortRow() = default;
   ShortRow(const T* row, size_t k) {
     // NV = ceil(k / N): every vector holds at least one element; padding lanes are -Inf (exp 0).
     for (int j = 0; j < NV; ++j) {
@@ -274,12 +275,17 @@ static inline int short_row_vectors(size_t k) {
   return k > 0 && k <= kShortRowVectors * D::N ? static_cast<int>((k + D::N - 1) / D::N) : 0;
 }
 
+// The next row is loaded and its max taken before this row's exp: those instructions then sit in
+// the out-of-order window early and overlap this row's chain (a large batch of short rows ran ~20 %
+// slower without it than the general loops, which pipeline rows the same way).
 template <class D, int NV>
 static void lse_short_rows(const typename D::T* x, size_t n, size_t k, typename D::T* out) {
   using T = typename D::T;
+  ShortRow<D, NV> next(x, k);
   for (size_t i = 0; i < n; ++i) {
     const T* row = x + i * k;
-    const ShortRow<D, NV> r(row, k);
+    const ShortRow<D, NV> r = next;
+    if (i + 1 < n) next = ShortRow<D, NV>(row + k, k);
     if (!finite(r.m)) {
       out[i] = static_cast<T>((r.m != r.m || has_nan(row, k)) ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(r.m));
       continue;
@@ -438,12 +444,17 @@ static double vsum_logp_span(const typename D::T* x, size_t len, const typename 
 }
 
 // Hard-label cross-entropy over short rows (logits, S = 1, no smoothing): as the general loop
-// below, with the row held in registers (ShortRow).
+// below, with the row held in registers (ShortRow) and the next row loaded early (as in
+// lse_short_rows).
 template <class D, int NV>
 static LossSums ce_short_rows(const CrossEntropyArgs<typename D::T>& a) noexcept {
   using T = typename D::T;
   LossSums r;
+  ShortRow<D, NV> next(a.x, a.k);
   for (size_t i = 0; i < a.n; ++i) {
+    const T* row = a.x + i * a.k;
+    const ShortRow<D, NV> sr = next;
+    if (i + 1 < a.n) next = ShortRow<D, NV>(row + a.k, a.k);
     const int64_t y = label_at(a.labels, i);
     if (y == a.ignore_index) {
       if (a.out) a.out[i] = 0;
@@ -454,8 +465,6 @@ static LossSums ce_short_rows(const CrossEntropyArgs<typename D::T>& a) noexcept
       r.bad_value = y;
       return r;
     }
-    const T* row = a.x + i * a.k;
-    const ShortRow<D, NV> sr(row, a.k);
     // (x_y - m) - log(sum): no large cancellation even for huge logits. NaN for a row with NaN, an
     // infinite max or only -Inf, as torch.log_softmax.
     double logp_y = std::numeric_limits<double>::quiet_NaN();
