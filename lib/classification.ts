@@ -83,7 +83,7 @@ function logSumExpTiny(x: unknown, opts: unknown): number | FloatArray | undefin
   const f64 = x instanceof Float64Array;
   if (k === 0) {
     if (out !== undefined) return undefined;
-    stageFloats(tiny, x, len);
+    stageFloats(tiny, x, len, f64);
     h[0] = len;
     h[2] = f64 ? 1 : 0;
     nativeLseAllTiny();
@@ -93,7 +93,7 @@ function logSumExpTiny(x: unknown, opts: unknown): number | FloatArray | undefin
   const n = len / k;
   // outArray's rules: the input's own type, one value per row (a detached out has length 0).
   if (out !== undefined && !(isFloatArray(out) && out.constructor === x.constructor && out.length === n)) return undefined;
-  stageFloats(tiny, x, len);
+  stageFloats(tiny, x, len, f64);
   h[0] = n;
   h[1] = k;
   h[2] = f64 ? 1 : 0;
@@ -281,13 +281,14 @@ function crossEntropyFast(input: unknown, labels: unknown, opts: unknown): numbe
   // Up to TINY_VALUES values: through the staging area (lib/tiny.ts). Uint32 labels above 2^31 would
   // wrap in its Int32 labels, so they go the array way.
   if (tiny !== null && n * k <= TINY_VALUES && n <= TINY_LABELS && !(labels instanceof Uint32Array)) {
-    stageFloats(tiny, input, n * k);
+    const f64 = input instanceof Float64Array;  // before the copy (see stageFloats)
+    stageFloats(tiny, input, n * k, f64);
     const l = tiny.labels;
     for (let i = 0; i < n; i++) l[i] = labels[i];
     const h = tiny.hdr;
     h[0] = n;
     h[1] = k;
-    h[2] = input instanceof Float64Array ? 1 : 0;
+    h[2] = f64 ? 1 : 0;
     nativeCrossEntropyTiny();
     if (h[3] !== 1) return undefined;  // a label out of range: the general path throws the error
     return sum ? stats[0] : stats[0] / stats[1];

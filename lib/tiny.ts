@@ -38,13 +38,12 @@ function create(): TinyArea | null {
 
 export const tiny: TinyArea | null = create();
 
-/** Copies x[0, len) into the staging area (len within its capacity for x's type). */
-export function stageFloats(t: TinyArea, x: Float32Array | Float64Array, len: number): void {
-  if (x instanceof Float32Array) {
-    const d = t.x32;
-    for (let i = 0; i < len; i++) d[i] = x[i];
-  } else {
-    const d = t.x64;
-    for (let i = 0; i < len; i++) d[i] = x[i];
-  }
+/**
+ * Copies x[0, len) into the staging area (len within its capacity for x's type), as float64 when
+ * f64. Runs no user code: callers do their checks (instanceof, option getters) first, so nothing
+ * can re-enter and overwrite the area between this copy and the native call.
+ */
+export function stageFloats(t: TinyArea, x: Float32Array | Float64Array, len: number, f64: boolean): void {
+  const d = f64 ? t.x64 : t.x32;
+  for (let i = 0; i < len; i++) d[i] = x[i];
 }

@@ -221,6 +221,30 @@ describe('tiny calls through the staging area', () => {
     });
   });
 
+  test('without SharedArrayBuffer (removed by some embedders) the usual paths give the same results', async () => {
+    const code = `
+      const { parentPort, workerData } = require('worker_threads');
+      delete globalThis.SharedArrayBuffer;
+      const lk = require(workerData.root);
+      const x = new Float32Array(workerData.x), y = new Int32Array(workerData.y);
+      let err = '';
+      try { lk.crossEntropy(x, new Int32Array([1, 5, 10])); } catch (e) { err = e.message; }
+      parentPort.postMessage({ ce: lk.crossEntropy(x, y), lse: Array.from(lk.logSumExp(x, { classes: 10 })), all: lk.logSumExp(x), err });
+    `;
+    const x = logits(Float32Array, 30, rng(5), false) as Float32Array;
+    const y = new Int32Array([1, 5, 9]);
+    const w = new Worker(code, { eval: true, workerData: { root, x: Array.from(x), y: Array.from(y) } });
+    const o = await new Promise<{ ce: number; lse: number[]; all: number; err: string }>((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    await w.terminate();
+    expect(o.ce).toBe(lk.crossEntropy(x, y));
+    expect(o.lse).toEqual(Array.from(lk.logSumExp(x, { classes: 10 })));
+    expect(o.all).toBe(lk.logSumExp(x));
+    expect(o.err).toBe('crossEntropy: labels[2] = 10 is out of range [0, 10)');
+  });
+
   test('losskit in a worker has its own staging area: the same results as this thread, at the same time', async () => {
     const code = `
       const { parentPort, workerData } = require('worker_threads');

@@ -14,14 +14,15 @@ struct Task;
 
 // The staging area of tiny calls (tiny.cc, lib/tiny.ts): byte offsets and sizes in a
 // SharedArrayBuffer. The header is 8 float64 slots; inputs fit in kTinyXBytes (1024 float32 or
-// 512 float64 values), labels are Int32, row results of logSumExp go to kTinyOut.
+// 512 float64 values), labels are Int32, row results of logSumExp go to kTinyOut (one per value
+// at most, so it is as large as the input area).
 constexpr size_t kTinyN = 0, kTinyK = 1, kTinyFlags = 2, kTinyStatus = 3, kTinyResult = 4;  // header slots
 constexpr size_t kTinyX = 64;
 constexpr size_t kTinyXBytes = 4096;
 constexpr size_t kTinyLabels = kTinyX + kTinyXBytes;
 constexpr size_t kTinyLabelCount = 512;
 constexpr size_t kTinyOut = kTinyLabels + 4 * kTinyLabelCount;
-constexpr size_t kTinyOutBytes = 2048;
+constexpr size_t kTinyOutBytes = kTinyXBytes;
 constexpr size_t kTinyBytes = kTinyOut + kTinyOutBytes;
 
 struct TinyArea {
