@@ -3,7 +3,9 @@
 // of the call. Small inputs are copied here instead (a few ns for ten values) and the addon is
 // called with no arguments; it reads n, k and the float type from the header and checks them
 // against its own capacities. The area is a SharedArrayBuffer because one cannot be detached: the
-// addon keeps a pointer to it (see tiny.cc). It stays private to this module.
+// addon keeps a pointer to it (see tiny.cc). Every copy of this module in a process (jest gives
+// each test file its own) shares the one the addon holds: calls are synchronous, and nothing runs
+// between a copy into the area and the native call that reads it.
 import { native } from './binding';
 
 export interface TinyArea {
@@ -21,8 +23,9 @@ function create(): TinyArea | null {
   // Without SharedArrayBuffer (some embedders remove it) the tiny calls take the usual paths.
   if (typeof SharedArrayBuffer !== 'function' || layout === undefined || typeof native.tinyInit !== 'function') return null;
   try {
-    const sab = new SharedArrayBuffer(layout.bytes);
-    native.tinyInit(new Float64Array(sab));
+    // The addon keeps the first area it is given and returns it to every later call.
+    const held = native.tinyInit(new Float64Array(new SharedArrayBuffer(layout.bytes))) as Float64Array;
+    const sab = held.buffer;
     return {
       hdr: new Float64Array(sab, 0, 8),
       x32: new Float32Array(sab, layout.x, layout.xBytes / 4),

@@ -171,12 +171,15 @@ describe('tiny calls through the staging area', () => {
     expect(lk.crossEntropy(new Float32Array([0, 0]), new Int32Array([1]))).toBeCloseTo(Math.LN2, 6);
   });
 
-  test('tinyInit is once per environment', () => {
+  test('tinyInit keeps the first area of an environment and returns it to later calls', () => {
     const bytes = (native.tinyLayout as { bytes: number }).bytes;
-    expect(() => native.tinyInit(new Float64Array(new SharedArrayBuffer(bytes)))).toThrow(/already set/);
+    const held = native.tinyInit(new Float64Array(new SharedArrayBuffer(bytes))) as Float64Array;
+    expect(held.buffer).toBe(tiny!.hdr.buffer);
+    expect(() => native.tinyInit(new Float64Array(new ArrayBuffer(bytes)))).not.toThrow();  // nothing replaced
+    expect(native.tinyInit(undefined)).toBe(held);
   });
 
-  test('a fresh environment (worker): no call before tinyInit; only a large enough Float64Array over a SharedArrayBuffer', async () => {
+  test('a fresh environment (worker): no call before tinyInit; only a large enough Float64Array over a SharedArrayBuffer, kept', async () => {
     const code = `
       const { parentPort, workerData } = require('worker_threads');
       const addon = require(require.resolve('node-gyp-build', { paths: [workerData.root] }))(workerData.root);
@@ -193,8 +196,9 @@ describe('tiny calls through the staging area', () => {
         try { addon.tinyInit(v); out[name] = 'accepted'; } catch (e) { out[name] = e.constructor.name; }
       }
       const sab = new SharedArrayBuffer(bytes);
-      addon.tinyInit(new Float64Array(sab));
-      try { addon.tinyInit(new Float64Array(new SharedArrayBuffer(bytes))); out.second = 'accepted'; } catch (e) { out.second = e.constructor.name; }
+      const first = new Float64Array(sab);
+      out.first = addon.tinyInit(first) === first;
+      out.second = addon.tinyInit(new Float64Array(new SharedArrayBuffer(bytes))) === first;
       const h = new Float64Array(sab, 0, 8);
       new Float32Array(sab, addon.tinyLayout.x, 2).set([0, 0]);
       new Int32Array(sab, addon.tinyLayout.labels, 1)[0] = 1;
@@ -215,7 +219,8 @@ describe('tiny calls through the staging area', () => {
       float32: 'TypeError',
       short: 'TypeError',
       notAnArray: 'TypeError',
-      second: 'Error',
+      first: true,
+      second: true,
       status: 1,
       loss: Math.LN2,
     });

@@ -13,9 +13,10 @@
 // cannot be detached (transferring one shares it; it has no transfer-to-detach), and its memory
 // never moves or shrinks while a reference holds it, so the pointer kept here stays valid without
 // a per-call check. tinyInit refuses a view on a plain ArrayBuffer (which could be detached and
-// freed) and refuses a second call. The header is read once into locals; labels are copied out
-// before use, so even a writer on another thread (if someone shared the buffer) could only change
-// the numbers, not the bounds.
+// freed); once an area is held it is kept, and a later call (another copy of lib/, e.g. under
+// jest's module registry, loading the same addon instance) gets that area back. The header is read
+// once into locals; labels are copied out before use, so even a writer on another thread (if
+// someone shared the buffer) could only change the numbers, not the bounds.
 #include <cstddef>
 #include <cstdint>
 
@@ -49,7 +50,8 @@ State* state_of(napi_env env, napi_callback_info info) {
   return st != nullptr && st->tiny.base != nullptr ? st : nullptr;
 }
 
-// tinyInit(Float64Array over a SharedArrayBuffer of at least kTinyBytes): once per environment.
+// tinyInit(Float64Array over a SharedArrayBuffer of at least kTinyBytes) -> the view the addon
+// holds: this one on the first call in an environment, the first one afterwards.
 napi_value TinyInit(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value arg = nullptr;
@@ -61,8 +63,11 @@ napi_value TinyInit(napi_env env, napi_callback_info info) {
   void* base = nullptr;
   napi_value buffer = nullptr;
   bool is_ab = true, is_ta = false;
-  if (st == nullptr || st->tiny.base != nullptr) {
-    napi_throw_error(env, nullptr, "tinyInit: the staging area is already set");
+  if (st == nullptr) return nullptr;
+  if (st->tiny.base != nullptr) {
+    napi_value held = nullptr;
+    if (napi_get_reference_value(env, st->tiny.ref, &held) == napi_ok && held != nullptr) return held;
+    napi_throw_error(env, nullptr, "tinyInit: the staging area is set but could not be returned");
     return nullptr;
   }
   if (argc < 1 || napi_is_typedarray(env, arg, &is_ta) != napi_ok || !is_ta ||
@@ -78,7 +83,7 @@ napi_value TinyInit(napi_env env, napi_callback_info info) {
   }
   st->tiny.kernels = &active_kernels();
   st->tiny.base = base;
-  return nullptr;
+  return arg;
 }
 
 // crossEntropyTiny(): header [n, k, f64] with logits at kTinyX and Int32 labels at kTinyLabels;
