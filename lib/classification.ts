@@ -3,6 +3,7 @@
 import { native } from './binding';
 import type { Native } from './binding';
 import { defineMeterKind } from './meter';
+import { stageFloats, tiny } from './tiny';
 import type { FloatArray, FloatInput, InputKind, LabelInput, Reduction } from './types';
 import {
   INPUTS_CODE,
@@ -10,6 +11,7 @@ import {
   baseScale,
   floatArray,
   integer,
+  isFloatArray,
   labelArray,
   numberIn,
   oneOf,
@@ -42,7 +44,65 @@ export function logSumExp(x: FloatInput, options: LogSumExpOptions & { classes?:
 export function logSumExp<T extends FloatArray>(x: T, options: LogSumExpOptions & { classes: number }): T;
 export function logSumExp(x: FloatInput, options: LogSumExpOptions & { classes: number }): FloatArray;
 export function logSumExp(x: FloatInput, opts?: LogSumExpOptions): number | FloatArray {
+  const fast = logSumExpTiny(x, opts);
+  if (fast !== undefined) return fast;
   return logSumExpWith(native, x, opts);
+}
+
+const nativeLseRowsTiny = native.lseRowsTiny as () => void;
+const nativeLseAllTiny = native.lseAllTiny as () => void;
+
+/**
+ * logSumExp of at most TINY_VALUES values through the staging area (lib/tiny.ts). Like
+ * crossEntropyFast below, it takes only valid calls of typed arrays and leaves everything else,
+ * every error included, to logSumExpWith. Returns undefined when not applicable.
+ */
+function logSumExpTiny(x: unknown, opts: unknown): number | FloatArray | undefined {
+  if (tiny === null || !(x instanceof Float32Array || x instanceof Float64Array)) return undefined;
+  const len = x.length;
+  if (len === 0 || len > TINY_VALUES) return undefined;
+  let k = 0;
+  let out: unknown;
+  if (opts !== undefined) {
+    if (opts === null || typeof opts !== 'object' || Array.isArray(opts) || ArrayBuffer.isView(opts)) return undefined;
+    const o = opts as Record<string, unknown>;
+    let keys = 0;  // as in crossEntropyFast: read the known options, count the keys
+    for (const _key in o) keys++;
+    let known = 0;
+    const c = o.classes;
+    if (c !== undefined) {
+      if (typeof c !== 'number' || !Number.isSafeInteger(c) || c < 1) return undefined;
+      k = c;
+      known++;
+    }
+    out = o.out;
+    if (out !== undefined) known++;
+    if (keys !== known) return undefined;
+  }
+  const h = tiny.hdr;
+  const f64 = x instanceof Float64Array;
+  if (k === 0) {
+    if (out !== undefined) return undefined;
+    stageFloats(tiny, x, len, f64);
+    h[0] = len;
+    h[2] = f64 ? 1 : 0;
+    nativeLseAllTiny();
+    return h[3] === 1 ? h[4] : undefined;
+  }
+  if (len % k !== 0) return undefined;
+  const n = len / k;
+  // outArray's rules: the input's own type, one value per row (a detached out has length 0).
+  if (out !== undefined && !(isFloatArray(out) && out.constructor === x.constructor && out.length === n)) return undefined;
+  stageFloats(tiny, x, len, f64);
+  h[0] = n;
+  h[1] = k;
+  h[2] = f64 ? 1 : 0;
+  nativeLseRowsTiny();
+  if (h[3] !== 1) return undefined;
+  const o = (out as FloatArray | undefined) ?? (f64 ? new Float64Array(n) : new Float32Array(n));
+  const src = f64 ? tiny.out64 : tiny.out32;
+  for (let i = 0; i < n; i++) o[i] = src[i];
+  return o;
 }
 
 // Each function is written once against `n`: the addon itself for the synchronous function, or
@@ -164,6 +224,14 @@ function commonOptions(fn: string, o: Record<string, unknown>, k: number, s: num
 }
 
 const stats = native.stats as Float64Array;
+// Held here: a property load on the addon's exports object (dictionary mode) is a megamorphic
+// inline-cache miss, ~10 ns of a 1×10 call.
+const nativeCrossEntropyTiny = native.crossEntropyTiny as () => void;
+const nativeCrossEntropyFast = native.crossEntropyFast as (x: unknown, y: unknown, k: number) => void;
+// Staging-area limits (lib/tiny.ts): the addon's capacities are 1024 float32 / 512 float64 values
+// and 512 labels; past TINY_VALUES the copy costs more than the typed-array queries it saves.
+const TINY_VALUES = 512;
+const TINY_LABELS = 512;
 
 /**
  * The small-batch hot path: typed arrays, logits, S = 1, no weight or smoothing, ignoreIndex -100,
@@ -179,20 +247,28 @@ function crossEntropyFast(input: unknown, labels: unknown, opts: unknown): numbe
   if (opts !== undefined) {
     if (opts === null || typeof opts !== 'object' || Array.isArray(opts) || ArrayBuffer.isView(opts)) return undefined;
     const o = opts as Record<string, unknown>;
-    for (const key in o) {
-      const v = o[key];
-      if (key === 'classes') {
-        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) return undefined;
-        k = v;
-      } else if (key === 'reduction') {
-        if (v === 'sum') sum = true;
-        else if (v !== 'mean' && v !== undefined) return undefined;
-      } else if (key === 'ignoreIndex') {
-        if (v !== -100 && v !== undefined) return undefined;
-      } else if (v !== undefined || key !== 'spatial') {
-        return undefined;
-      }
+    // The known options are read directly and the keys only counted: half the cost of comparing
+    // each key by name. Any other key, or a known one set to undefined, takes the general path.
+    let keys = 0;
+    for (const _key in o) keys++;
+    let known = 0;
+    const c = o.classes;
+    if (c !== undefined) {
+      if (typeof c !== 'number' || !Number.isSafeInteger(c) || c < 1) return undefined;
+      k = c;
+      known++;
     }
+    const r = o.reduction;
+    if (r !== undefined) {
+      if (r === 'sum') sum = true;
+      else if (r !== 'mean') return undefined;
+      known++;
+    }
+    if (o.ignoreIndex !== undefined) {
+      if (o.ignoreIndex !== -100) return undefined;
+      known++;
+    }
+    if (keys !== known) return undefined;
   }
   const n = labels.length;
   if (k === 0) {
@@ -201,8 +277,24 @@ function crossEntropyFast(input: unknown, labels: unknown, opts: unknown): numbe
   } else if (input.length !== n * k) {
     return undefined;
   }
-  if (n === 0 || input.buffer.byteLength === 0) return undefined;
-  native.crossEntropyFast(input, labels, sum ? -k : k);
+  if (n === 0) return undefined;
+  // Up to TINY_VALUES values: through the staging area (lib/tiny.ts). Uint32 labels above 2^31 would
+  // wrap in its Int32 labels, so they go the array way.
+  if (tiny !== null && n * k <= TINY_VALUES && n <= TINY_LABELS && !(labels instanceof Uint32Array)) {
+    const f64 = input instanceof Float64Array;  // before the copy (see stageFloats)
+    stageFloats(tiny, input, n * k, f64);
+    const l = tiny.labels;
+    for (let i = 0; i < n; i++) l[i] = labels[i];
+    const h = tiny.hdr;
+    h[0] = n;
+    h[1] = k;
+    h[2] = f64 ? 1 : 0;
+    nativeCrossEntropyTiny();
+    if (h[3] !== 1) return undefined;  // a label out of range: the general path throws the error
+    return sum ? stats[0] : stats[0] / stats[1];
+  }
+  if (input.buffer.byteLength === 0) return undefined;
+  nativeCrossEntropyFast(input, labels, sum ? -k : k);
   return sum ? stats[0] : stats[0] / stats[1];
 }
 

@@ -5,7 +5,8 @@
       "native/addon/async.cc",
       "native/addon/classification.cc",
       "native/addon/dense.cc",
-      "native/addon/distributions.cc"
+      "native/addon/distributions.cc",
+      "native/addon/tiny.cc"
     ],
     "losskit_kernel_sources": [
       "native/kernels/dispatch.cc"

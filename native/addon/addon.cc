@@ -49,6 +49,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterClassification(env, exports);
   RegisterDense(env, exports);
   RegisterClassificationFast(env, exports);
+  RegisterTiny(env, exports);
   RegisterDistributions(env, exports);
   return exports;
 }

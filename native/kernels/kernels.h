@@ -5,6 +5,14 @@
 #include <cstddef>
 #include <cstdint>
 
+// Keeps a large function out of line, so a small caller that handles the common case does not
+// pay for its stack frame.
+#if defined(_MSC_VER)
+#define LOSSKIT_NOINLINE __declspec(noinline)
+#else
+#define LOSSKIT_NOINLINE __attribute__((noinline))
+#endif
+
 namespace losskit {
 
 // Integer label storage, as the typed array holding them.

@@ -297,6 +297,80 @@ void test_cross_entropy(const KernelTable& simd, const KernelTable& ref, const c
   }
 }
 
+// Short rows (k <= 4 vectors: the register-resident path in classification_simd.inl) at every width
+// up to past the longest any ISA takes that way, one to five rows, each generator, weighted or
+// not, with ignored and out-of-range labels. On that path a loss where the true class is the max
+// is also held to 1e-6 relative with an absolute slack of only 1e-12, so a tiny loss (a confident
+// right answer) keeps its relative accuracy. (x - max is rounded to T, an error of eps |x - max| in
+// a term exp(x - max): absolute, and below 1e-12 wherever the term is small enough to matter.)
+template <class T>
+void test_short_rows(const KernelTable& simd, const KernelTable& ref, const char* tname) {
+  const auto& S = ops<T>(simd);
+  const auto& R = ops<T>(ref);
+  const std::string isa = simd.isa;
+  const size_t lanes = (isa == "avx512" ? 64 : isa == "avx2" ? 32 : 16) / sizeof(T);
+  const size_t short_max = 4 * lanes;
+  for (size_t k = 1; k <= 70; ++k) {
+    for (int g = 0; g < kGenCount; ++g) {
+      for (int variant = 0; variant < 4; ++variant) {
+        const size_t n = 1 + rng() % 5;
+        std::vector<T> x(n * k);
+        for (size_t i = 0; i < n; ++i) fill_row(x.data() + i * k, k, static_cast<Gen>(g));
+        std::vector<int32_t> labels(n);
+        for (size_t i = 0; i < n; ++i) {
+          // Half the rows take the argmax as their label: the smallest losses.
+          size_t y = rng() % k;
+          if (rng() & 1) y = static_cast<size_t>(std::max_element(x.begin() + i * k, x.begin() + (i + 1) * k) - x.begin()) - i * k;
+          labels[i] = static_cast<int32_t>(y);
+        }
+        if (variant == 1) labels[rng() % n] = -100;
+        const bool bad = variant == 3 && g % 3 == 0;
+        if (bad) labels[rng() % n] = (rng() & 1) ? static_cast<int32_t>(k) : -1;
+        std::vector<double> w(k);
+        for (size_t c = 0; c < k; ++c) w[c] = 0.25 + (rng() % 1000) / 500.0;
+        const bool weighted = variant == 2;
+        where = std::string(simd.isa) + " " + tname + " short rows k=" + std::to_string(k) + " n=" + std::to_string(n) +
+                " " + kGenName[g] + (weighted ? " weighted" : "") + (bad ? " bad-label" : "");
+
+        std::vector<T> a(n), b(n);
+        S.lse_rows(x.data(), n, k, a.data());
+        R.lse_rows(x.data(), n, k, b.data());
+        for (size_t i = 0; i < n; ++i) expect_close<T>("lse_rows", i, a[i], b[i]);
+
+        CrossEntropyArgs<T> c{};
+        c.x = x.data();
+        c.n = n;
+        c.k = k;
+        c.s = 1;
+        c.inputs = Inputs::kLogits;
+        c.labels = {labels.data(), IntType::kInt32};
+        c.ignore_index = -100;
+        c.weight = weighted ? w.data() : nullptr;
+        c.clip_eps = 1e-7;
+        c.out_scale = 1;
+        std::vector<T> oa(n, T(-7)), ob(n, T(-7));
+        c.out = oa.data();
+        const LossSums ra = S.cross_entropy(c);
+        c.out = ob.data();
+        const LossSums rb = R.cross_entropy(c);
+        compare_sums(ra, rb, sum_tol(ob));
+        if (rb.bad_index >= 0) continue;
+        for (size_t i = 0; i < n; ++i) {
+          expect_close<T>("out", i, oa[i], ob[i]);
+          c.n = 1;
+          c.x = x.data() + i * k;
+          c.labels = {labels.data() + i, IntType::kInt32};
+          c.out = nullptr;
+          const double la = S.cross_entropy(c).loss, lb = R.cross_entropy(c).loss;
+          const bool is_max = labels[i] >= 0 && x[i * k + static_cast<size_t>(labels[i])] ==
+                                                    *std::max_element(x.begin() + i * k, x.begin() + (i + 1) * k);
+          if (k <= short_max && is_max && std::isfinite(lb)) expect(same(la, lb, Tol<T>::rel, 1e-12), "loss (relative)", i, la, lb);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 // Rows longer than 16384 take the chunked one-pass log-sum-exp inside cross-entropy.
@@ -362,6 +436,8 @@ int main() {
     test_cross_entropy<double>(*t, *ref, "f64");
     test_cross_entropy_long<float>(*t, *ref, "f32");
     test_cross_entropy_long<double>(*t, *ref, "f64");
+    test_short_rows<float>(*t, *ref, "f32");
+    test_short_rows<double>(*t, *ref, "f64");
     std::printf("%-7s %ld checks, %d failures\n", isa, checks - before, failures - fails_before);
     ++tested;
   }
