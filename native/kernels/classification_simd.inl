@@ -259,6 +259,7 @@ static inline int short_row_vectors(size_t k) {
 template <class D, int NV>
 static void lse_short_rows(const typename D::T* x, size_t n, size_t k, typename D::T* out) {
   using T = typename D::T;
+  if (n == 0) return;  // the first row is loaded before the loop: none to load
   ShortRow<D, NV> next(x, k);
   for (size_t i = 0; i < n; ++i) {
     const T* row = x + i * k;
@@ -445,6 +446,7 @@ template <class D, int NV>
 static LossSums ce_short_rows(const CrossEntropyArgs<typename D::T>& a) noexcept {
   using T = typename D::T;
   LossSums r;
+  if (a.n == 0) return r;  // the first row is loaded before the loop: none to load
   ShortRow<D, NV> next(a.x, a.k);
   for (size_t i = 0; i < a.n; ++i) {
     const T* row = a.x + i * a.k;
