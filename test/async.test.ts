@@ -332,15 +332,19 @@ describe('off the event loop', () => {
       syncMs = Math.min(syncMs, performance.now() - t0);
     }
 
-    // Five calls back to back: a window of a few hundred 1 ms samples, so p99 is not just the max.
-    const calls = 5;
+    // Calls back to back for at least 150 ms (five at least): a window of 100+ 1 ms samples, so p99
+    // is not just the max, and enough interval ticks to tell where the work ran.
     const h = monitorEventLoopDelay({ resolution: 1 });
     let ticks = 0;
     const iv = setInterval(() => ticks++, 1);
     h.enable();
     const t1 = performance.now();
     let got = 0;
-    for (let i = 0; i < calls; i++) got = await lp.crossEntropy(x, y);
+    let calls = 0;
+    while (calls < 5 || (performance.now() - t1 < 150 && calls < 60)) {
+      got = await lp.crossEntropy(x, y);
+      calls++;
+    }
     const elapsed = performance.now() - t1;
     h.disable();
     clearInterval(iv);
@@ -352,10 +356,15 @@ describe('off the event loop', () => {
       `event-loop delay over ${calls} calls: p50 ${(h.percentile(50) / 1e6).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${(h.max / 1e6).toFixed(2)} ms; ` +
       `${ticks} interval ticks; load average ${load.toFixed(1)} on ${cores} cores`);
     expect(Math.abs(got - want)).toBeLessThanOrEqual(2 * n * U * Math.abs(want) * 2);
-    // Work on the main thread would stall the interval for each call and put p99 near the
-    // synchronous duration.
-    expect(ticks).toBeGreaterThanOrEqual(elapsed / 10);
-    expect(p99).toBeLessThan(syncMs / 3);
+    // Work on the main thread would stall the 1 ms interval for each call: about one tick per call
+    // (a free loop gives one every 1-2 ms), and p99 near the synchronous duration. The kernel is
+    // fast (about 9 ms for 200 MB here) and its two pool threads take both cores, so the main
+    // thread itself waits for a core now and then (p99 up to 5 ms measured with nothing else
+    // running): p99 is only held to half the synchronous time or 8 ms, whichever is larger. The
+    // tick count is the sharp test (measured: 101 ticks over 26 calls; 15 over 16 calls when the
+    // same loop ran the synchronous call).
+    expect(ticks).toBeGreaterThan(Math.max(2 * calls, elapsed / 4));
+    expect(p99).toBeLessThan(Math.max(syncMs / 2, 8));
     // The 10 ms target holds when other processes leave the cores to us; on an oversubscribed
     // machine the scheduler, not losskit, sets the delay (the figure is printed above).
     if (load <= cores) expect(p99).toBeLessThan(10);
