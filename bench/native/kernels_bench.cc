@@ -1,8 +1,8 @@
-// Micro-benchmark of the classification kernels per ISA, float32, against the memory-read bound:
+// Micro-benchmark of the classification kernels per ISA, float32 (or float64 with --f64), against the memory-read bound:
 // the time to read the same bytes once with a vectorised sum (best ISA of this CPU). Prints
 // G elements/s and the kernel's speed as a percentage of that bound. Single thread.
 //
-//   kernels_bench [--quick] [--isa=name]
+//   kernels_bench [--quick] [--f64] [--isa=name] [--shape=NxK ...]
 //
 // Every kernel reads its input once or twice (max pass, exp pass; a row of 32000 floats stays in
 // L2 between the two). softmax also writes n*k floats, which the read bound does not count.
@@ -115,38 +115,29 @@ struct Shape {
   size_t n, k;
 };
 
-}  // namespace
+template <class T>
+const ClassificationOps<T>& cls_ops(const KernelTable& t);
+template <>
+const ClassificationOps<float>& cls_ops<float>(const KernelTable& t) { return t.cls_f32; }
+template <>
+const ClassificationOps<double>& cls_ops<double>(const KernelTable& t) { return t.cls_f64; }
 
-int main(int argc, char** argv) {
-  bool quick = false;
-  std::string only;
-  std::vector<Shape> custom;  // --shape=NxK (repeatable) replaces the default shapes
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--quick") == 0) quick = true;
-    else if (std::strncmp(argv[i], "--isa=", 6) == 0) only = argv[i] + 6;
-    else if (std::strncmp(argv[i], "--shape=", 8) == 0) {
-      Shape s{};
-      if (std::sscanf(argv[i] + 8, "%zux%zu", &s.n, &s.k) == 2 && s.n > 0 && s.k > 0) custom.push_back(s);
-    }
-  }
-  const double budget = quick ? 0.05 : 0.5;
-  std::vector<Shape> shapes = {{4096, 1000}, {65536, 128}, {256, 32000}};
-  if (!custom.empty()) shapes = custom;
-  const char* rs_name = "";
-  const ReadSum read_sum = best_read_sum(&rs_name);
-
-  std::printf("losskit kernels_bench: float32, one thread, best of runs; bound = %s read-sum of the input\n", rs_name);
-  std::printf("%-12s %-7s %-14s %10s %9s %8s\n", "shape", "isa", "kernel", "ms", "G elem/s", "% bound");
+template <class T>
+void run_shapes(const std::vector<Shape>& shapes, const std::string& only, double budget, ReadSum read_sum,
+                const char* rs_name) {
   std::mt19937 rng(7);
-  std::normal_distribution<float> nd(0.f, 2.f);
+  std::normal_distribution<T> nd(T(0), T(2));
   for (const Shape& sh : shapes) {
     const size_t len = sh.n * sh.k;
-    std::vector<float> x(len), out(len), rows(sh.n);
-    for (float& v : x) v = nd(rng);
+    std::vector<T> x(len), out(len), rows(sh.n);
+    for (T& v : x) v = nd(rng);
     std::vector<int32_t> labels(sh.n);
     for (auto& y : labels) y = static_cast<int32_t>(rng() % sh.k);
 
-    const double t_read = best_time([&] { g_sink = read_sum(x.data(), len); }, budget);
+    // The read bound reads the same bytes (as floats).
+    const size_t floats = len * sizeof(T) / sizeof(float);
+    const float* xf = reinterpret_cast<const float*>(x.data());
+    const double t_read = best_time([&] { g_sink = read_sum(xf, floats); }, budget);
     char shape[32];
     std::snprintf(shape, sizeof shape, "%zux%zu", sh.n, sh.k);
     std::printf("%-12s %-7s %-14s %10.3f %9.2f %8s\n", shape, rs_name, "read bound", t_read * 1e3, len / t_read * 1e-9,
@@ -155,8 +146,8 @@ int main(int argc, char** argv) {
       if (!only.empty() && only != isa) continue;
       const KernelTable* t = kernels_for(isa);
       if (!t) continue;
-      const auto& o = t->cls_f32;
-      CrossEntropyArgs<float> ce{};
+      const auto& o = cls_ops<T>(*t);
+      CrossEntropyArgs<T> ce{};
       ce.x = x.data();
       ce.n = sh.n;
       ce.k = sh.k;
@@ -169,7 +160,7 @@ int main(int argc, char** argv) {
       const std::pair<const char*, std::function<void()>> kernels[] = {
           {"lse_rows", [&] { o.lse_rows(x.data(), sh.n, sh.k, rows.data()); }},
           {"cross_entropy", [&] { g_sink = o.cross_entropy(ce).loss; }},
-          {"softmax", [&] { o.softmax_rows(x.data(), sh.n, sh.k, 1.0f, false, out.data()); }},
+          {"softmax", [&] { o.softmax_rows(x.data(), sh.n, sh.k, T(1), false, out.data()); }},
       };
       // The scalar reference is slow: one run is enough to place it.
       for (const auto& [name, fn] : kernels) {
@@ -179,5 +170,33 @@ int main(int argc, char** argv) {
       }
     }
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool quick = false, f64 = false;
+  std::string only;
+  std::vector<Shape> custom;  // --shape=NxK (repeatable) replaces the default shapes
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0) quick = true;
+    else if (std::strcmp(argv[i], "--f64") == 0) f64 = true;
+    else if (std::strncmp(argv[i], "--isa=", 6) == 0) only = argv[i] + 6;
+    else if (std::strncmp(argv[i], "--shape=", 8) == 0) {
+      Shape s{};
+      if (std::sscanf(argv[i] + 8, "%zux%zu", &s.n, &s.k) == 2 && s.n > 0 && s.k > 0) custom.push_back(s);
+    }
+  }
+  const double budget = quick ? 0.05 : 0.5;
+  std::vector<Shape> shapes = {{4096, 1000}, {65536, 128}, {256, 32000}};
+  if (!custom.empty()) shapes = custom;
+  const char* rs_name = "";
+  const ReadSum read_sum = best_read_sum(&rs_name);
+
+  std::printf("losskit kernels_bench: %s, one thread, best of runs; bound = %s read-sum of the input\n",
+              f64 ? "float64" : "float32", rs_name);
+  std::printf("%-12s %-7s %-14s %10s %9s %8s\n", "shape", "isa", "kernel", "ms", "G elem/s", "% bound");
+  if (f64) run_shapes<double>(shapes, only, budget, read_sum, rs_name);
+  else run_shapes<float>(shapes, only, budget, read_sum, rs_name);
   return 0;
 }
