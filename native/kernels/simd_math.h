@@ -96,7 +96,7 @@ struct MathConst<F64> {
 };
 
 // The polynomial part of exp on the reduced argument r: returns e^r.
-static inline F32::V exp_poly(F32, F32::V r) {
+LOSSKIT_INLINE static F32::V exp_poly(F32, F32::V r) {
   using D = F32;
   D::V p = D::set1(1.9875691500E-4f);
   p = D::fma(p, r, D::set1(1.3981999507E-3f));
@@ -109,7 +109,7 @@ static inline F32::V exp_poly(F32, F32::V r) {
   return D::fma(p, r, D::set1(1.0f));
 }
 
-static inline F64::V exp_poly(F64, F64::V r) {
+LOSSKIT_INLINE static F64::V exp_poly(F64, F64::V r) {
   using D = F64;
   // Taylor coefficients 1/k!, k = 13 .. 2.
   D::V p = D::set1(1.6059043836821614599e-10);
@@ -162,7 +162,7 @@ static inline const float* exp2_table(F32) { return F32::kLutBits == 4 ? kExp2Ta
 static inline const double* exp2_table(F64) { return kExp2Table16d; }
 
 // e^r - 1 for |r| <= ln2/(2L).
-static inline F32::V expm1_lut_poly(F32, F32::V r) {
+LOSSKIT_INLINE static F32::V expm1_lut_poly(F32, F32::V r) {
   using D = F32;
   D::V p;
   if constexpr (D::kLutBits == 4) {
@@ -174,7 +174,7 @@ static inline F32::V expm1_lut_poly(F32, F32::V r) {
   return D::mul(D::fma(p, r, D::set1(1.0f)), r);
 }
 
-static inline F64::V expm1_lut_poly(F64, F64::V r) {
+LOSSKIT_INLINE static F64::V expm1_lut_poly(F64, F64::V r) {
   using D = F64;
   D::V p = D::set1(1.9841269841269841270e-4);  // 1/7!
   p = D::fma(p, r, D::set1(1.3888888888888888889e-3));
@@ -187,7 +187,7 @@ static inline F64::V expm1_lut_poly(F64, F64::V r) {
 
 // The table path for x in [kExpLe0Lo, 0] (NaN propagates through the polynomial).
 template <class D>
-static inline typename D::V exp_lut_le0(typename D::V x) {
+LOSSKIT_INLINE static typename D::V exp_lut_le0(typename D::V x) {
   using C = MathConst<D>;
   using V = typename D::V;
   using T = typename D::T;
@@ -209,7 +209,7 @@ static inline typename D::V exp_lut_le0(typename D::V x) {
 }
 
 template <class D>
-static inline typename D::V vexp_le0(typename D::V x) {
+LOSSKIT_INLINE static typename D::V vexp_le0(typename D::V x) {
   using C = MathConst<D>;
   using V = typename D::V;
   // Inputs below kExpLe0Lo give +0 by a select, so no instruction ever produces a subnormal:
@@ -236,7 +236,7 @@ static inline typename D::V vexp_le0(typename D::V x) {
 }
 
 template <class D>
-static inline typename D::V vexp(typename D::V x) {
+LOSSKIT_INLINE static typename D::V vexp(typename D::V x) {
   using C = MathConst<D>;
   using V = typename D::V;
   V xc = D::max(D::set1(C::kExpLo), D::min(D::set1(C::kExpHi), x));  // NaN passes through
@@ -262,7 +262,7 @@ static inline typename D::V vexp(typename D::V x) {
 }
 
 // log(m) for m in [sqrt(1/2), sqrt(2)), plus e*ln2.
-static inline F32::V log_core(F32, F32::V m, F32::V e) {
+LOSSKIT_INLINE static F32::V log_core(F32, F32::V m, F32::V e) {
   using D = F32;
   D::V x = D::sub(m, D::set1(1.0f));
   D::V z = D::mul(x, x);
@@ -282,7 +282,7 @@ static inline F32::V log_core(F32, F32::V m, F32::V e) {
   return D::fma(e, D::set1(0.693359375f), r);
 }
 
-static inline F64::V log_core(F64, F64::V m, F64::V e) {
+LOSSKIT_INLINE static F64::V log_core(F64, F64::V m, F64::V e) {
   using D = F64;
   D::V s = D::div(D::sub(m, D::set1(1.0)), D::add(m, D::set1(1.0)));
   D::V w = D::mul(s, s);
@@ -303,7 +303,7 @@ static inline F64::V log_core(F64, F64::V m, F64::V e) {
 }
 
 template <class D>
-static inline typename D::V vlog(typename D::V x) {
+LOSSKIT_INLINE static typename D::V vlog(typename D::V x) {
   using C = MathConst<D>;
   using V = typename D::V;
   using I = typename D::I;
@@ -329,7 +329,7 @@ static inline typename D::V vlog(typename D::V x) {
 }
 
 template <class D>
-static inline typename D::V vlog1p(typename D::V x) {
+LOSSKIT_INLINE static typename D::V vlog1p(typename D::V x) {
   using V = typename D::V;
   V u = D::add(x, D::set1(1.0));
   V y = vlog<D>(u);
