@@ -59,7 +59,7 @@ std::vector<Isa> isas_to_test() {
   return run;
 }
 
-const char* const kFnName[4] = {"vexp", "vexp_le0", "vlog", "vlog1p"};
+const char* const kFnName[kMathFnCount] = {"vexp", "vexp_le0", "vlog", "vlog1p", "vlog_pos"};
 
 float f32_of(uint32_t b) {
   float f;
@@ -114,7 +114,8 @@ double ref32(int fn, float x) {
   switch (fn) {
     case kMathExp:
     case kMathExpLe0: return std::exp(d);
-    case kMathLog: return std::log(d);
+    case kMathLog:
+    case kMathLogPos: return std::log(d);
     default: return std::log1p(d);
   }
 }
@@ -124,7 +125,8 @@ long double ref64(int fn, double x) {
   switch (fn) {
     case kMathExp:
     case kMathExpLe0: return std::exp(d);
-    case kMathLog: return std::log(d);
+    case kMathLog:
+    case kMathLogPos: return std::log(d);
     default: return std::log1p(d);
   }
 }
@@ -138,6 +140,7 @@ Range range_of(int fn, bool f64) {
     case kMathExp: return f64 ? Range{-746.0, 710.0} : Range{-104.0, 89.0};
     case kMathExpLe0: return f64 ? Range{-707.0, 0.0} : Range{-86.0, 0.0};  // kExpLe0Lo
     case kMathLog: return f64 ? Range{0x1p-1074, 0x1.fffffffffffffp+1023} : Range{0x1p-149, 0x1.fffffep+127};
+    case kMathLogPos: return f64 ? Range{0x1p-1022, 0x1.fffffffffffffp+1023} : Range{0x1p-126, 0x1.fffffep+127};
     default: return f64 ? Range{-1.0, 0x1.fffffffffffffp+1023} : Range{-1.0, 0x1.fffffep+127};
   }
 }
@@ -225,6 +228,7 @@ std::vector<Worst> measure32(int fn, const std::vector<Isa>& isas, size_t primar
         for (uint64_t i = 0; i < job.count; ++i) ref[i] = std::exp(static_cast<double>(in[i]));
         break;
       case kMathLog:
+      case kMathLogPos:
         for (uint64_t i = 0; i < job.count; ++i) ref[i] = std::log(static_cast<double>(in[i]));
         break;
       default:
@@ -296,7 +300,7 @@ std::vector<double> sample64(int fn, uint64_t n, uint64_t seed) {
     double x;
     if (kind < 2) {
       x = rg.lo == -1.0 && rg.hi > 1e300 ? -1.0 + 3.0 * uni(rng) : rg.lo + (rg.hi - rg.lo) * uni(rng);
-    } else if (fn == kMathLog || fn == kMathLog1p) {
+    } else if (fn == kMathLog || fn == kMathLog1p || fn == kMathLogPos) {
       if (kind == 2) {
         x = 1.0 + (rng() & 1 ? 1 : -1) * log_uniform(0.5);  // near 1 (near 0 for log1p)
         if (fn == kMathLog1p) x -= 1.0;
@@ -374,6 +378,7 @@ std::vector<Special<T>> specials() {
       {kMathLog1p, -1, -inf}, {kMathLog1p, -2, nan}, {kMathLog1p, -inf, nan}, {kMathLog1p, inf, inf},
       {kMathLog1p, nan, nan}, {kMathLog1p, 0, 0}, {kMathLog1p, -T(0), 0}, {kMathLog1p, dmin, dmin},
       {kMathLog1p, -dmin, -dmin}, {kMathLog1p, mn, mn},
+      {kMathLogPos, 1, 0},
   };
   return s;
 }
@@ -466,7 +471,7 @@ int main() {
   std::printf("\n%-9s %-4s %-7s %9s  %-16s %-28s %s\n", "routine", "prec", "isa", "max ulp", "worst at", "range",
               "points");
   for (int prec = 0; prec < 2; ++prec) {
-    for (int fn = 0; fn < 4; ++fn) {
+    for (int fn = 0; fn < kMathFnCount; ++fn) {
       const bool f64 = prec == 1;
       const auto worst = f64 ? measure64(fn, isas, samples) : measure32(fn, isas, primary, stride, sub);
       const double bound = f64 ? kMathUlpBound64[fn] : kMathUlpBound32[fn];
