@@ -115,12 +115,6 @@ struct Shape {
   size_t n, k;
 };
 
-template <class T>
-const ClassificationOps<T>& cls_ops(const KernelTable& t);
-template <>
-const ClassificationOps<float>& cls_ops<float>(const KernelTable& t) { return t.cls_f32; }
-template <>
-const ClassificationOps<double>& cls_ops<double>(const KernelTable& t) { return t.cls_f64; }
 
 template <class T>
 void run_shapes(const std::vector<Shape>& shapes, const std::string& only, double budget, ReadSum read_sum,
@@ -146,7 +140,7 @@ void run_shapes(const std::vector<Shape>& shapes, const std::string& only, doubl
       if (!only.empty() && only != isa) continue;
       const KernelTable* t = kernels_for(isa);
       if (!t) continue;
-      const auto& o = cls_ops<T>(*t);
+      const auto& o = cls_of<T>(*t);
       CrossEntropyArgs<T> ce{};
       ce.x = x.data();
       ce.n = sh.n;

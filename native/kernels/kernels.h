@@ -223,6 +223,14 @@ struct KernelTable {
   double (*read_sum)(const float* x, size_t n) noexcept;
 };
 
+// The classification ops of a table for element type T (float or double): for code templated on T
+// (tests, fuzzers, benchmarks).
+template <class T>
+inline const ClassificationOps<T>& cls_of(const KernelTable& t) noexcept {
+  if constexpr (sizeof(T) == sizeof(float)) return t.cls_f32;
+  else return t.cls_f64;
+}
+
 // The table for the best ISA this CPU supports, capped by LOSSKIT_ISA; chosen on first use.
 const KernelTable& active_kernels() noexcept;
 // The table for a named ISA ("scalar", "sse2", "avx2", "avx512", "neon"), or nullptr when this

@@ -10,12 +10,6 @@ using fuzz::pick_len;
 
 namespace {
 
-template <class T>
-const ClassificationOps<T>& cls(const KernelTable& t);
-template <>
-const ClassificationOps<float>& cls<float>(const KernelTable& t) { return t.cls_f32; }
-template <>
-const ClassificationOps<double>& cls<double>(const KernelTable& t) { return t.cls_f64; }
 
 
 template <class T>
@@ -42,13 +36,13 @@ void fuzz_lse_rows(Input& in) {
   const size_t n = in.range(0, k > 64 ? 4 : 12);
   Buf<T> x = values<T>(in, n * k, in.coin(4) ? 1e4 : 20);
   Buf<T> ref(n, 0);
-  cls<T>(fuzz::scalar()).lse_rows(x.data(), n, k, ref.data());
+  cls_of<T>(fuzz::scalar()).lse_rows(x.data(), n, k, ref.data());
   fuzz::for_each_simd([&](const KernelTable& t, const char* isa) {
     Check c{fuzz::shape<T>("lse_rows", isa, n, k)};
     Buf<T> out(n, in.range(0, 3)), out2(n, 5);
-    cls<T>(t).lse_rows(x.data(), n, k, out.data());
+    cls_of<T>(t).lse_rows(x.data(), n, k, out.data());
     Buf<T> x2 = x.moved(x.offset ^ 3);
-    cls<T>(t).lse_rows(x2.data(), n, k, out2.data());
+    cls_of<T>(t).lse_rows(x2.data(), n, k, out2.data());
     c.same_array("out", out, out2);
     for (size_t i = 0; i < n; ++i)
       c.element("out", i, out[i], ref[i], lse_magnitude(ref[i], max_abs_finite(x.data() + i * k, k)),
@@ -60,14 +54,14 @@ template <class T>
 void fuzz_lse_all(Input& in) {
   const size_t len = in.coin(6) ? in.range(16000, 40000) : pick_len(in, 200, 5000);
   Buf<T> x = values<T>(in, len, in.coin(4) ? 1e4 : 30);
-  const double ref = len ? cls<T>(fuzz::scalar()).lse_all(x.data(), len) : 0;
+  const double ref = len ? cls_of<T>(fuzz::scalar()).lse_all(x.data(), len) : 0;
   if (!len) return;
   const double mag = lse_magnitude(ref, max_abs_finite(x.data(), len));
   fuzz::for_each_simd([&](const KernelTable& t, const char* isa) {
     Check c{fuzz::shape<T>("lse_all", isa, 1, len)};
-    const double got = cls<T>(t).lse_all(x.data(), len);
+    const double got = cls_of<T>(t).lse_all(x.data(), len);
     Buf<T> x2 = x.moved(x.offset ^ 5);
-    c.exact("lse_all at another alignment", cls<T>(t).lse_all(x2.data(), len), got);
+    c.exact("lse_all at another alignment", cls_of<T>(t).lse_all(x2.data(), len), got);
     c.value("lse_all", got, ref, mag, fuzz::tol<T>() + len * 0x1p-52);
   });
 }
@@ -81,15 +75,15 @@ void fuzz_softmax(Input& in) {
   T inv_temp = 1;
   if (in.coin()) inv_temp = static_cast<T>(std::ldexp(0.5 + in.unit(), static_cast<int>(in.range(0, 20)) - 10));
   Buf<T> ref(n * k, 0);
-  cls<T>(fuzz::scalar()).softmax_rows(x.data(), n, k, inv_temp, log, ref.data());
+  cls_of<T>(fuzz::scalar()).softmax_rows(x.data(), n, k, inv_temp, log, ref.data());
   // float32: x * (1/temperature) must not overflow (see the compared domain in fuzz.h).
   const bool compare = sizeof(T) == 8 || max_abs_finite(x.data(), n * k) * std::max<double>(inv_temp, 1) < 1e37;
   fuzz::for_each_simd([&](const KernelTable& t, const char* isa) {
     Check c{fuzz::shape<T>(log ? "log_softmax" : "softmax", isa, n, k)};
     Buf<T> out(n * k, in.range(0, 3)), out2(n * k, 6);
-    cls<T>(t).softmax_rows(x.data(), n, k, inv_temp, log, out.data());
+    cls_of<T>(t).softmax_rows(x.data(), n, k, inv_temp, log, out.data());
     Buf<T> x2 = x.moved(x.offset ^ 2);
-    cls<T>(t).softmax_rows(x2.data(), n, k, inv_temp, log, out2.data());
+    cls_of<T>(t).softmax_rows(x2.data(), n, k, inv_temp, log, out2.data());
     c.same_array("out", out, out2);
     if (!compare) {
       ++fuzz::stats().skipped_domain;
@@ -198,7 +192,7 @@ void fuzz_cross_entropy(Input& in) {
                                wt.empty() ? nullptr : wt.data(), cm.smoothing, cm.clip, out, cm.scale};
   };
   Buf<T> ref_out(cm.want_out ? n * s : 0, 0);
-  const LossSums ref = cls<T>(fuzz::scalar()).cross_entropy(args(x.data(), cm.want_out ? ref_out.data() : nullptr));
+  const LossSums ref = cls_of<T>(fuzz::scalar()).cross_entropy(args(x.data(), cm.want_out ? ref_out.data() : nullptr));
 
   // Magnitudes per position, and whether the inputs stay in the compared domain.
   std::vector<double> mag(n * s, 0);
@@ -236,9 +230,9 @@ void fuzz_cross_entropy(Input& in) {
   fuzz::for_each_simd([&](const KernelTable& tab, const char* isa) {
     Check c{fuzz::shape<T>("cross_entropy", isa, n, k, s)};
     Buf<T> out(cm.want_out ? n * s : 0, in.range(0, 3)), out2(cm.want_out ? n * s : 0, 4);
-    const LossSums r = cls<T>(tab).cross_entropy(args(x.data(), cm.want_out ? out.data() : nullptr));
+    const LossSums r = cls_of<T>(tab).cross_entropy(args(x.data(), cm.want_out ? out.data() : nullptr));
     Buf<T> x2 = x.moved(x.offset ^ 1);
-    const LossSums r2 = cls<T>(tab).cross_entropy(args(x2.data(), cm.want_out ? out2.data() : nullptr));
+    const LossSums r2 = cls_of<T>(tab).cross_entropy(args(x2.data(), cm.want_out ? out2.data() : nullptr));
     c.exact("bad_index", static_cast<double>(r.bad_index), static_cast<double>(ref.bad_index));
     c.exact("bad_value", static_cast<double>(r.bad_value), static_cast<double>(ref.bad_value));
     if (ref.bad_index >= 0) return;  // the glue throws; partial sums are not part of the contract
@@ -276,7 +270,7 @@ void fuzz_soft_cross_entropy(Input& in) {
                                    wt.empty() ? nullptr : wt.data(), cm.smoothing, cm.clip, out, cm.scale};
   };
   Buf<T> ref_out(cm.want_out ? n * s : 0, 0);
-  const LossSums ref = cls<T>(fuzz::scalar()).soft_cross_entropy(args(x.data(), cm.want_out ? ref_out.data() : nullptr));
+  const LossSums ref = cls_of<T>(fuzz::scalar()).soft_cross_entropy(args(x.data(), cm.want_out ? ref_out.data() : nullptr));
 
   double wmax = 0, tmax = 0;
   for (double w : cm.weight) wmax = std::max(wmax, std::fabs(w));
@@ -306,9 +300,9 @@ void fuzz_soft_cross_entropy(Input& in) {
   fuzz::for_each_simd([&](const KernelTable& tab, const char* isa) {
     Check c{fuzz::shape<T>("soft_cross_entropy", isa, n, k, s)};
     Buf<T> out(cm.want_out ? n * s : 0, in.range(0, 3)), out2(cm.want_out ? n * s : 0, 5);
-    const LossSums r = cls<T>(tab).soft_cross_entropy(args(x.data(), cm.want_out ? out.data() : nullptr));
+    const LossSums r = cls_of<T>(tab).soft_cross_entropy(args(x.data(), cm.want_out ? out.data() : nullptr));
     Buf<T> x2 = x.moved(x.offset ^ 3);
-    const LossSums r2 = cls<T>(tab).soft_cross_entropy(args(x2.data(), cm.want_out ? out2.data() : nullptr));
+    const LossSums r2 = cls_of<T>(tab).soft_cross_entropy(args(x2.data(), cm.want_out ? out2.data() : nullptr));
     c.exact("loss at another alignment", r2.loss, r.loss);
     if (cm.want_out) c.same_array("out", out, out2);
     c.exact("count", static_cast<double>(r.count), static_cast<double>(ref.count));

@@ -114,17 +114,11 @@ void fill_row(T* x, size_t len, Gen g) {
 const size_t kWidths[] = {1,  2,  3,  4,  5,  7,  8,  9,  15, 16,  17,  23,  24,  31,  32,  33,  47,  48,
                           63, 64, 65, 96, 127, 128, 129, 255, 256, 257, 500, 511, 512, 513, 999, 1000, 1001};
 
-template <class T>
-const ClassificationOps<T>& ops(const KernelTable& t);
-template <>
-const ClassificationOps<float>& ops<float>(const KernelTable& t) { return t.cls_f32; }
-template <>
-const ClassificationOps<double>& ops<double>(const KernelTable& t) { return t.cls_f64; }
 
 template <class T>
 void test_lse_softmax(const KernelTable& simd, const KernelTable& ref, const char* tname) {
-  const auto& S = ops<T>(simd);
-  const auto& R = ops<T>(ref);
+  const auto& S = cls_of<T>(simd);
+  const auto& R = cls_of<T>(ref);
   for (size_t k : kWidths) {
     for (int g = 0; g < kGenCount; ++g) {
       const size_t n = 1 + rng() % 3;
@@ -192,8 +186,8 @@ double sum_tol(const std::vector<T>& ref_out) {
 
 template <class T>
 void test_cross_entropy(const KernelTable& simd, const KernelTable& ref, const char* tname) {
-  const auto& S = ops<T>(simd);
-  const auto& R = ops<T>(ref);
+  const auto& S = cls_of<T>(simd);
+  const auto& R = cls_of<T>(ref);
   const size_t widths[] = {1, 2, 3, 5, 8, 9, 16, 17, 31, 33, 64, 65, 129, 257, 1000, 1001};
   int variant = 0;
   for (size_t k : widths) {
@@ -305,8 +299,8 @@ void test_cross_entropy(const KernelTable& simd, const KernelTable& ref, const c
 // a term exp(x - max): absolute, and below 1e-12 wherever the term is small enough to matter.)
 template <class T>
 void test_short_rows(const KernelTable& simd, const KernelTable& ref, const char* tname) {
-  const auto& S = ops<T>(simd);
-  const auto& R = ops<T>(ref);
+  const auto& S = cls_of<T>(simd);
+  const auto& R = cls_of<T>(ref);
   const std::string isa = simd.isa;
   const size_t lanes = (isa == "avx512" ? 64 : isa == "avx2" ? 32 : 16) / sizeof(T);
   const size_t short_max = 4 * lanes;
@@ -393,8 +387,8 @@ void test_short_rows(const KernelTable& simd, const KernelTable& ref, const char
 // Rows longer than 16384 take the chunked one-pass log-sum-exp inside cross-entropy.
 template <class T>
 void test_cross_entropy_long(const KernelTable& simd, const KernelTable& ref, const char* tname) {
-  const auto& S = ops<T>(simd);
-  const auto& R = ops<T>(ref);
+  const auto& S = cls_of<T>(simd);
+  const auto& R = cls_of<T>(ref);
   for (size_t k : {16385u, 20000u, 70001u}) {
     for (int g : {kNormal, kWide, kHuge, kPosInf, kNaN, kNegInfSome, kNegInfAll}) {
       for (double smoothing : {0.0, 0.1}) {
