@@ -86,8 +86,8 @@ LOSSKIT_INLINE static void vsumexp_span(const typename D::T* x, size_t len, type
     }
     V z0 = kScale ? D::sub(D::mul(D::load(x + i), vs), vm) : D::sub(D::load(x + i), vm);
     V z1 = kScale ? D::sub(D::mul(D::load(x + i + N), vs), vm) : D::sub(D::load(x + i + N), vm);
-    a0 = D::add(a0, vexp_le0<D>(z0));
-    a1 = D::add(a1, vexp_le0<D>(z1));
+    a0 = D::add(a0, vexp_le0_sum<D>(z0));
+    a1 = D::add(a1, vexp_le0_sum<D>(z1));
     if (kSmooth) {
       // Widened at once: (x - m) reaches -FLT_MAX/2 for huge logits, and two of them overflow a
       // float lane (exp values are <= 1, so their float partial sums below stay short instead).
@@ -106,7 +106,7 @@ LOSSKIT_INLINE static void vsumexp_span(const typename D::T* x, size_t len, type
     // Padding lanes: -Inf for the exp sum (exp gives 0); m for the smooth sum (x - m gives 0).
     V v = r == N ? D::load(x + i) : D::load_partial(x + i, r, -std::numeric_limits<T>::infinity());
     if (kNext) nm0 = D::max(nm0, r == N ? D::load(next + i) : D::load_partial(next + i, r, -std::numeric_limits<T>::infinity()));
-    a0 = D::add(a0, vexp_le0<D>(kScale ? D::sub(D::mul(v, vs), vm) : D::sub(v, vm)));
+    a0 = D::add(a0, vexp_le0_sum<D>(kScale ? D::sub(D::mul(v, vs), vm) : D::sub(v, vm)));
     if (kSmooth) {
       V z = D::sub(r == N ? v : D::load_partial(x + i, r, m), vm);
       D::wide_add(acc2, kWeighted ? D::mul(r == N ? D::load(w + i) : D::load_partial(w + i, r, 0), z) : z);
@@ -242,7 +242,7 @@ struct ShortRow {
   double sumexp() const {
     const V vm = D::set1(m);
     typename D::Wide w = D::wide_zero();
-    for (int j = 0; j < NV; ++j) D::wide_add(w, vexp_le0<D>(D::sub(v[j], vm)));
+    for (int j = 0; j < NV; ++j) D::wide_add(w, vexp_le0_sum<D>(D::sub(v[j], vm)));
     return D::wide_sum(w);
   }
 };
@@ -610,7 +610,7 @@ LOSSKIT_NOINLINE static LossSums simd_cross_entropy_general(const CrossEntropyAr
       typename D::Wide se = D::wide_zero(), sz = D::wide_zero();
       for (size_t c = 0; c < a.k; ++c) {
         V z = D::sub(ld(c), vmax);
-        D::wide_add(se, vexp_le0<D>(z));
+        D::wide_add(se, vexp_le0_sum<D>(z));
         if (eps > 0) D::wide_add(sz, a.weight_t ? D::mul(D::set1(a.weight_t[c]), z) : z);
       }
       D::store_partial(mlane, vmax, N);

@@ -19,11 +19,15 @@
 //   vlog      f32   (0, FLT_MAX], subnormals  0.82   0.82   0.83    0.77    1.0
 //   vlog1p    f32   [-1, FLT_MAX]             1.44   1.44   1.44    1.44    1.5
 //   vexp      f64   [-746, 710]               1.14   0.89   0.89    0.87    1.5
-//   vexp_le0  f64   [-707, 0]                 1.16   0.86   1.02*   0.82    1.5
+//   vexp_le0  f64   [-707, 0]                 1.16   0.86   1.12*   0.82    1.5
 //   vlog      f64   (0, DBL_MAX], subnormals  1.93   1.93   1.93    1.73    2.5
 //   vlog1p    f64   [-1, DBL_MAX]             2.36   2.36   2.36    2.19    3.0
 //   vlog_pos  f32   [FLT_MIN, FLT_MAX]        0.85   0.85   1.19*   0.75    1.5
 //   vlog_pos  f64   [DBL_MIN, DBL_MAX]        1.96   1.96   1.96    1.73    2.5
+//   vexp_sum  f32   [-86, 0]                  1.19   0.91*  1.00*   0.83    1.5
+//   vexp_sum  f64   [-707, 0], beyond 0.31|x| 0.83   0.68   1.08*   0.54    1.5
+// vexp_sum is vexp_le0_sum below: the exp of the log-sum-exp and cross-entropy sums, whose float64
+// error bound is 1.5 + 0.31 |x| ulp (the table gives the measured error minus 0.31 |x|).
 // vlog_pos (dense_simd.inl) is the dense losses' log: positive normal finite inputs only.
 // float32: avx512 over every float of the range (2.2e9 / 1.1e9 / 2.1e9 / 3.2e9 points), sse2 and
 // avx2 over 1 in 16 of them (the default ctest run on an AVX-512 machine; the best ISA present is
@@ -88,6 +92,7 @@ struct MathConst<F64> {
   static constexpr double kLog2e = 1.4426950408889634074;
   static constexpr double kLn2Hi = 6.93145751953125E-1;
   static constexpr double kLn2Lo = 1.42860682030941723212E-6;
+  static constexpr double kLn2 = 0.69314718055994530942;  // rounded to double: 3.3e-17 relative error
   static constexpr double kShifter = 6755399441055744.0;  // 1.5 * 2^52
   static constexpr double kExpHi = 710.0;
   static constexpr double kExpLo = -746.0;
@@ -146,7 +151,7 @@ static inline typename D::V pow2_from_shifted(typename D::V t) {
 // The table entry comes from a register permute indexed by the low bits of t = n + shifter, the
 // power of two is added to its exponent field as an integer, and e^r - 1 needs only a short
 // polynomial: 3 terms for float with L = 16 (minimax, 0.03 ULP), 4 for float with L = 8 (0.003 ULP),
-// 7 for double with L = 16 (Taylor, truncation 1.2e-18). That is ~5 fewer multiply-adds per vector
+// 6 for double with L = 16 (minimax, 0.05 ULP). That is ~5 fewer multiply-adds per vector
 // than the polynomial path, and the permute issues on the shuffle port, which exp otherwise leaves
 // idle. Table entries are 2^(j/L) rounded to nearest.
 alignas(64) static const float kExp2Table16f[16] = {
@@ -179,17 +184,34 @@ LOSSKIT_INLINE static F32::V expm1_lut_poly(F32, F32::V r) {
 
 LOSSKIT_INLINE static F64::V expm1_lut_poly(F64, F64::V r) {
   using D = F64;
-  D::V p = D::set1(1.9841269841269841270e-4);  // 1/7!
-  p = D::fma(p, r, D::set1(1.3888888888888888889e-3));
-  p = D::fma(p, r, D::set1(8.3333333333333333333e-3));
-  p = D::fma(p, r, D::set1(4.1666666666666666667e-2));
-  p = D::fma(p, r, D::set1(1.6666666666666666667e-1));
-  p = D::fma(p, r, D::set1(0.5));
+  // Minimax on |r| <= ln2/32 (tools/gen-exp-poly.py): error 1.2e-17 = 0.05 ulp of 1, one
+  // multiply-add fewer than the degree-7 Taylor polynomial it replaced (float64 exp is bound by the
+  // two FMA pipes: 11 of them per vector before, 10 now).
+  D::V p = D::set1(0x1.6c185df28db92p-10);
+  p = D::fma(p, r, D::set1(0x1.11123aafc4c50p-7));
+  p = D::fma(p, r, D::set1(0x1.555555545ea57p-5));
+  p = D::fma(p, r, D::set1(0x1.555555548f86cp-3));
+  p = D::fma(p, r, D::set1(0x1.0000000000005p-1));
   return D::mul(D::fma(p, r, D::set1(1.0)), r);
 }
 
+// r = x - n ln2/L for the integer n (held as a float) and L = 1 / inv_l a power of two. Exact to a
+// rounding: ln2 = kLn2Hi + kLn2Lo, and n * kLn2Hi/L is exact. kSum (float64 with a fused FMA): one
+// FMA with ln2/L rounded to double, whose error (3.3e-17 relative) leaves e^x off by up to
+// 3.35e-17 |x| relative (0.31 |x| ulp); see vexp_le0_sum for why sums allow it. Without a fused FMA
+// (sse2) the product n * ln2 would round by itself (~700 ulp at x = -700): two steps there.
+template <class D, bool kSum>
+LOSSKIT_INLINE static typename D::V reduce_ln2(typename D::V x, typename D::V n, typename D::T inv_l) {
+  using C = MathConst<D>;
+  if constexpr (kSum && sizeof(typename D::T) == 8 && D::kFusedFma) {
+    return D::fnma(n, D::set1(C::kLn2 * inv_l), x);
+  } else {
+    return D::fnma(n, D::set1(C::kLn2Lo * inv_l), D::fnma(n, D::set1(C::kLn2Hi * inv_l), x));
+  }
+}
+
 // The table path for x in [kExpLe0Lo, 0] (NaN propagates through the polynomial).
-template <class D>
+template <class D, bool kSum = false>
 LOSSKIT_INLINE static typename D::V exp_lut_le0(typename D::V x) {
   using C = MathConst<D>;
   using V = typename D::V;
@@ -199,9 +221,7 @@ LOSSKIT_INLINE static typename D::V exp_lut_le0(typename D::V x) {
   const V shifter = D::set1(C::kShifter);
   V t = D::fma(x, D::set1(C::kLog2e * kL), shifter);  // n + shifter, n = round(x L / ln2)
   V n = D::sub(t, shifter);
-  // ln2/L = (kLn2Hi + kLn2Lo)/L exactly (L is a power of two), and n * kLn2Hi/L stays exact.
-  V r = D::fnma(n, D::set1(C::kLn2Hi / kL), x);
-  r = D::fnma(n, D::set1(C::kLn2Lo / kL), r);
+  V r = reduce_ln2<D, kSum>(x, n, T(1) / kL);
   // floor(n/L) into the exponent field: t's low bits hold n in two's complement, so shifting them
   // left by (mantissa bits - b) and clearing what lands below the exponent adds floor(n/L) mod the
   // field width, which wraps to the right value for the normal results this range produces.
@@ -211,31 +231,46 @@ LOSSKIT_INLINE static typename D::V exp_lut_le0(typename D::V x) {
   return D::fma(s, expm1_lut_poly(D(), r), s);
 }
 
-template <class D>
-LOSSKIT_INLINE static typename D::V vexp_le0(typename D::V x) {
+// exp(max(x, kExpLe0Lo)) for x <= 0: the body of vexp_le0 and vexp_le0_sum.
+template <class D, bool kSum>
+LOSSKIT_INLINE static typename D::V exp_le0_clamped(typename D::V x) {
   using C = MathConst<D>;
   using V = typename D::V;
-  // Inputs below kExpLe0Lo give +0 by a select, so no instruction ever produces a subnormal:
-  // on x86 a subnormal result costs a microcode assist of ~100 cycles per instruction.
-  const V lo = D::set1(C::kExpLe0Lo);
-  auto tiny = D::lt(x, lo);  // also true for -Inf; false for NaN
-  V xc = D::max(lo, x);      // NaN in x is kept (second operand wins on NaN)
-  V y;
+  using T = typename D::T;
+  const V xc = D::max(D::set1(C::kExpLe0Lo), x);  // NaN in x is kept (second operand wins on NaN)
   if constexpr (D::kLutBits > 0) {
-    y = exp_lut_le0<D>(xc);
+    return exp_lut_le0<D, kSum>(xc);
   } else if constexpr (D::kScalef) {
     V n = D::round_int(D::mul(xc, D::set1(C::kLog2e)));
-    V r = D::fnma(n, D::set1(C::kLn2Hi), xc);
-    r = D::fnma(n, D::set1(C::kLn2Lo), r);
-    y = D::scalef(exp_poly(D(), r), n);
+    return D::scalef(exp_poly(D(), reduce_ln2<D, kSum>(xc, n, T(1))), n);
   } else {
     V t = D::fma(xc, D::set1(C::kLog2e), D::set1(C::kShifter));
     V n = D::sub(t, D::set1(C::kShifter));
-    V r = D::fnma(n, D::set1(C::kLn2Hi), xc);
-    r = D::fnma(n, D::set1(C::kLn2Lo), r);
-    y = D::mul(exp_poly(D(), r), pow2_from_shifted<D>(t));
+    return D::mul(exp_poly(D(), reduce_ln2<D, kSum>(xc, n, T(1))), pow2_from_shifted<D>(t));
   }
-  return D::select(tiny, D::zero(), y);
+}
+
+template <class D>
+LOSSKIT_INLINE static typename D::V vexp_le0(typename D::V x) {
+  // Inputs below kExpLe0Lo give +0 by a select, so no instruction ever produces a subnormal:
+  // on x86 a subnormal result costs a microcode assist of ~100 cycles per instruction.
+  const auto tiny = D::lt(x, D::set1(MathConst<D>::kExpLe0Lo));  // also true for -Inf; false for NaN
+  return D::select(tiny, D::zero(), exp_le0_clamped<D, false>(x));
+}
+
+// exp for the terms of a sum of exp(x - max) (log-sum-exp, cross-entropy), x <= 0: every result is
+// only added to a sum that is >= 1 (the max's own term). Two shortcuts against vexp_le0, each a
+// vector operation in loops that the FMA pipes bound (float64: 11 -> 9 multiply-adds per vector):
+//  - below kExpLe0Lo (and for -Inf) the result is exp(kExpLe0Lo) = 4.5e-38 / 9e-308, not +0: a
+//    clamp without the compare and select. K such terms move a sum >= 1 by K * 9e-308 (float64) or
+//    K * 4.5e-38 (float32, summed in double): nothing at any K an array can hold.
+//  - float64: one-FMA reduction (reduce_ln2), relative error up to 3.35e-17 |x| on top of
+//    vexp_le0's. A term's extra error is then at most e^x |x| 3.35e-17 <= 1.25e-17 (at x = -1),
+//    below a tenth of one rounding of the sum it joins; in ulp of the term: 1.5 + 0.31 |x|, which
+//    test/native/ulp_test.cc measures (kMathExpSum).
+template <class D>
+LOSSKIT_INLINE static typename D::V vexp_le0_sum(typename D::V x) {
+  return exp_le0_clamped<D, true>(x);
 }
 
 template <class D>
@@ -361,6 +396,7 @@ static void vmath_eval(int fn, const typename D::T* in, typename D::T* out, size
   switch (fn) {
     case 0: return vmath_span<D>([](V x) { return vexp<D>(x); }, in, out, n);
     case 1: return vmath_span<D>([](V x) { return vexp_le0<D>(x); }, in, out, n);
+    case 5: return vmath_span<D>([](V x) { return vexp_le0_sum<D>(x); }, in, out, n);
     case 2: return vmath_span<D>([](V x) { return vlog<D>(x); }, in, out, n);
     case 4: return vmath_span<D>([](V x) { return vlog_pos<D>(x); }, in, out, n);
     default: return vmath_span<D>([](V x) { return vlog1p<D>(x); }, in, out, n);

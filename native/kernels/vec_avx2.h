@@ -57,6 +57,7 @@ struct F32 {
   static inline V small_to_float(I a) { return _mm256_cvtepi32_ps(a); }
 
   static constexpr bool kScalef = false;
+  static constexpr bool kFusedFma = true;  // fma() rounds once
   static inline V round_int(V a) { return a; }
   static inline V scalef(V a, V) { return a; }
   static constexpr int kLutBits = 3;  // 8 entries: vpermps
@@ -143,6 +144,7 @@ struct F64 {
   }
 
   static constexpr bool kScalef = false;
+  static constexpr bool kFusedFma = true;  // fma() rounds once
   static inline V round_int(V a) { return a; }
   static inline V scalef(V a, V) { return a; }
   static constexpr int kLutBits = 0;  // no table lookup here: exp evaluates the long polynomial

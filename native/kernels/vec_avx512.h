@@ -57,6 +57,7 @@ struct F32 {
   // AVX-512 rounds to an integer and scales by 2^n in one instruction each, with IEEE overflow,
   // underflow and subnormal results.
   static constexpr bool kScalef = true;
+  static constexpr bool kFusedFma = true;  // fma() rounds once
   static inline V round_int(V a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
   static inline V scalef(V a, V n) { return _mm512_scalef_ps(a, n); }
   // exp's table lookup (simd_math.h): 2^(j/16) for j = the low 4 bits of each lane of idx, one
@@ -133,6 +134,7 @@ struct F64 {
   static inline I ior(I a, I b) { return _mm512_or_si512(a, b); }
   static inline V small_to_float(I a) { return _mm512_cvtepi64_pd(a); }  // AVX-512DQ
   static constexpr bool kScalef = true;
+  static constexpr bool kFusedFma = true;  // fma() rounds once
   static inline V round_int(V a) { return _mm512_roundscale_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
   static inline V scalef(V a, V n) { return _mm512_scalef_pd(a, n); }
   static constexpr int kLutBits = 4;  // 16 entries over two registers: vpermt2pd

@@ -64,6 +64,7 @@ struct F32 {
 
   // No vscalef on NEON: simd_math.h takes the shifter / exponent-bits path.
   static constexpr bool kScalef = false;
+  static constexpr bool kFusedFma = true;  // fma() rounds once
   static inline V round_int(V a) { return a; }
   static inline V scalef(V a, V) { return a; }
   static constexpr int kLutBits = 0;  // no table lookup here: exp evaluates the long polynomial
@@ -145,6 +146,7 @@ struct F64 {
 
   // No vscalef on NEON: simd_math.h takes the shifter / exponent-bits path.
   static constexpr bool kScalef = false;
+  static constexpr bool kFusedFma = true;  // fma() rounds once
   static inline V round_int(V a) { return a; }
   static inline V scalef(V a, V) { return a; }
   static constexpr int kLutBits = 0;  // no table lookup here: exp evaluates the long polynomial

@@ -62,6 +62,7 @@ struct F32 {
   static inline V small_to_float(I a) { return _mm_cvtepi32_ps(a); }
 
   static constexpr bool kScalef = false;
+  static constexpr bool kFusedFma = false;  // fma() is mul + add: two roundings
   static inline V round_int(V a) { return a; }
   static inline V scalef(V a, V) { return a; }
   static constexpr int kLutBits = 0;  // no table lookup here: exp evaluates the long polynomial
@@ -148,6 +149,7 @@ struct F64 {
   }
 
   static constexpr bool kScalef = false;
+  static constexpr bool kFusedFma = false;  // fma() is mul + add: two roundings
   static inline V round_int(V a) { return a; }
   static inline V scalef(V a, V) { return a; }
   static constexpr int kLutBits = 0;  // no table lookup here: exp evaluates the long polynomial
