@@ -49,3 +49,29 @@ for k, c in enumerate(rounded):
     print('c%d = %s  // %s' % (k + 2, float(c).hex(), mp.nstr(c, 20)))
 print('max |error| on |r| <= ln2/32 with double coefficients: %s = 2^%s (%s ulp of 1)'
       % (mp.nstr(worst, 4), mp.nstr(mp.log(worst, 2), 4), mp.nstr(worst / mp.mpf(2)**-52, 3)))
+
+# The tables of exp_lut_le0: 2^(j/L) rounded to nearest, as bit patterns with j << (mantissa bits - b)
+# subtracted. exp_lut_le0 shifts the bits of t = n + shifter left by (mantissa bits - b), which puts
+# floor(n/L) in the exponent field and leaves j = n mod L just below it; adding the biased entry
+# then gives 2^(j/L) * 2^floor(n/L) exactly, with no mask to clear j first.
+import struct
+
+
+def table(bits, mant, b):
+    n = 1 << b
+    out = []
+    for j in range(n):
+        v = mp.power(2, mp.mpf(j) / n)
+        if bits == 64:
+            raw = struct.unpack('<Q', struct.pack('<d', float(v)))[0]
+        else:
+            raw = struct.unpack('<I', struct.pack('<f', float(v)))[0]  # float(v) is the double; re-round
+            raw = struct.unpack('<I', struct.pack('<f', float(mp.nstr(v, 30))))[0]
+        out.append((raw - (j << (mant - b))) % (1 << bits))
+    return out
+
+
+for name, bits, mant, b in (('kExp2Table16d', 64, 52, 4), ('kExp2Table16f', 32, 23, 4), ('kExp2Table8f', 32, 23, 3)):
+    w = 16 if bits == 64 else 8
+    vals = table(bits, mant, b)
+    print('%s[%d] = {%s};' % (name, len(vals), ', '.join('0x%0*x' % (w, v) for v in vals)))

@@ -153,21 +153,25 @@ static inline typename D::V pow2_from_shifted(typename D::V t) {
 // polynomial: 3 terms for float with L = 16 (minimax, 0.03 ULP), 4 for float with L = 8 (0.003 ULP),
 // 6 for double with L = 16 (minimax, 0.05 ULP). That is ~5 fewer multiply-adds per vector
 // than the polynomial path, and the permute issues on the shuffle port, which exp otherwise leaves
-// idle. Table entries are 2^(j/L) rounded to nearest.
-alignas(64) static const float kExp2Table16f[16] = {
-    1.000000000e+00f, 1.044273734e+00f, 1.090507746e+00f, 1.138788581e+00f, 1.189207077e+00f, 1.241857767e+00f,
-    1.296839595e+00f, 1.354255557e+00f, 1.414213538e+00f, 1.476826191e+00f, 1.542210817e+00f, 1.610490322e+00f,
-    1.681792855e+00f, 1.756252170e+00f, 1.834008098e+00f, 1.915206552e+00f};
-alignas(32) static const float kExp2Table8f[8] = {1.000000000e+00f, 1.090507746e+00f, 1.189207077e+00f, 1.296839595e+00f,
-                                                  1.414213538e+00f, 1.542210817e+00f, 1.681792855e+00f, 1.834008098e+00f};
-alignas(64) static const double kExp2Table16d[16] = {
-    0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
-    0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
-    0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
-    0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0};
+// idle. Table entries are 2^(j/L) rounded to nearest, stored as bit patterns minus j << (mantissa
+// bits - b): exp_lut_le0 adds the shifted bits of t, which carry j there as well as floor(n/L) in
+// the exponent field, so no mask has to clear j first (one vector operation fewer). Printed by
+// tools/gen-exp-poly.py.
+alignas(64) static const uint32_t kExp2Table16f[16] = {
+    0x3f800000, 0x3f7daac3, 0x3f7b95c2, 0x3f79c3d3, 0x3f7837f0, 0x3f76f532, 0x3f75fed7, 0x3f75583f,
+    0x3f7504f3, 0x3f7508a4, 0x3f75672a, 0x3f76248c, 0x3f7744fd, 0x3f78ccdf, 0x3f7ac0c7, 0x3f7d257d};
+alignas(32) static const uint32_t kExp2Table8f[8] = {
+    0x3f800000, 0x3f7b95c2, 0x3f7837f0, 0x3f75fed7, 0x3f7504f3, 0x3f75672a, 0x3f7744fd, 0x3f7ac0c7};
+alignas(64) static const uint64_t kExp2Table16d[16] = {
+    0x3ff0000000000000, 0x3fefb5586cf9890f, 0x3fef72b83c7d517b, 0x3fef387a6e756238,
+    0x3fef06fe0a31b715, 0x3feedea64c123422, 0x3feebfdad5362a27, 0x3feeab07dd485429,
+    0x3feea09e667f3bcd, 0x3feea11473eb0187, 0x3feeace5422aa0db, 0x3feec49182a3f090,
+    0x3feee89f995ad3ad, 0x3fef199bdd85529c, 0x3fef5818dcfba487, 0x3fefa4afa2a490da};
 
-static inline const float* exp2_table(F32) { return F32::kLutBits == 4 ? kExp2Table16f : kExp2Table8f; }
-static inline const double* exp2_table(F64) { return kExp2Table16d; }
+static inline const float* exp2_table(F32) {
+  return reinterpret_cast<const float*>(F32::kLutBits == 4 ? kExp2Table16f : kExp2Table8f);
+}
+static inline const double* exp2_table(F64) { return reinterpret_cast<const double*>(kExp2Table16d); }
 
 // e^r - 1 for |r| <= ln2/(2L).
 LOSSKIT_INLINE static F32::V expm1_lut_poly(F32, F32::V r) {
@@ -223,10 +227,10 @@ LOSSKIT_INLINE static typename D::V exp_lut_le0(typename D::V x) {
   V n = D::sub(t, shifter);
   V r = reduce_ln2<D, kSum>(x, n, T(1) / kL);
   // floor(n/L) into the exponent field: t's low bits hold n in two's complement, so shifting them
-  // left by (mantissa bits - b) and clearing what lands below the exponent adds floor(n/L) mod the
-  // field width, which wraps to the right value for the normal results this range produces.
-  const typename D::I e = D::iand(D::template ishl<D::kMantBits - kB>(D::bits(t)),
-                                  D::iset1(~((static_cast<int64_t>(1) << D::kMantBits) - 1)));
+  // left by (mantissa bits - b) adds floor(n/L) mod the field width, which wraps to the right value
+  // for the normal results this range produces; the j = n mod L it also adds just below the
+  // exponent is what the biased table entry lacks.
+  const typename D::I e = D::template ishl<D::kMantBits - kB>(D::bits(t));
   V s = D::from_bits(D::iadd(D::bits(D::lut(D::bits(t), exp2_table(D()))), e));
   return D::fma(s, expm1_lut_poly(D(), r), s);
 }
