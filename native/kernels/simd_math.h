@@ -64,10 +64,9 @@
 #else
 #define LOSSKIT_INLINE __forceinline
 #endif
-#ifndef PFMIN
-#define PFMIN 8192
-#endif
-constexpr size_t kPrefetchMin = PFMIN;
+// The prefetch distance floor, in bytes (4, 16 and 32 KiB, and the t1 / nta hints, measured the
+// same as this within noise on the Zen 4 VM).
+constexpr size_t kPrefetchMin = 8192;
 
 template <class D>
 struct MathConst;
