@@ -188,8 +188,7 @@ LOSSKIT_INLINE static F32::V expm1_lut_poly(F32, F32::V r) {
 LOSSKIT_INLINE static F64::V expm1_lut_poly(F64, F64::V r) {
   using D = F64;
   // Minimax on |r| <= ln2/32 (tools/gen-exp-poly.py): error 1.2e-17 = 0.05 ulp of 1, one
-  // multiply-add fewer than the degree-7 Taylor polynomial it replaced (float64 exp is bound by the
-  // two FMA pipes: 11 of them per vector before, 10 now).
+  // multiply-add fewer than the degree-7 Taylor polynomial it replaced.
   D::V p = D::set1(0x1.6c185df28db92p-10);
   p = D::fma(p, r, D::set1(0x1.11123aafc4c50p-7));
   p = D::fma(p, r, D::set1(0x1.555555545ea57p-5));
@@ -263,7 +262,7 @@ LOSSKIT_INLINE static typename D::V vexp_le0(typename D::V x) {
 
 // exp for the terms of a sum of exp(x - max) (log-sum-exp, cross-entropy), x <= 0: every result is
 // only added to a sum that is >= 1 (the max's own term). Two shortcuts against vexp_le0, each a
-// vector operation in loops that the FMA pipes bound (float64: 11 -> 9 multiply-adds per vector):
+// vector operation or two fewer in loops bound by how many they issue (BENCHMARKS.md):
 //  - below kExpLe0Lo (and for -Inf) the result is exp(kExpLe0Lo) = 4.5e-38 / 9e-308, not +0: a
 //    clamp without the compare and select. K such terms move a sum >= 1 by K * 9e-308 (float64) or
 //    K * 4.5e-38 (float32, summed in double): nothing at any K an array can hold.
