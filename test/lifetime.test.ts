@@ -97,3 +97,21 @@ describe('the addon lives and dies with its environment', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('the stats buffer the addon writes its sums to', () => {
+  // The addon keeps a Float64Array of its own memory for the [loss, weight, count] of the last
+  // reduction. Before it was an external buffer, a transfer of it from JS (reachable through
+  // dist/binding.js) moved V8's backing store away and the next call wrote into freed memory: the
+  // child crashed (exit 139). Now Node cannot detach it (the transfer copies it) and every kind of
+  // call keeps working.
+  test('a transfer of native.stats takes no memory from the addon; results are unchanged', async () => {
+    const script = path.join(__dirname, 'support', 'detach-stats.js');
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--expose-gc', script, root], { cwd: root, timeout: 120000 }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`detach-stats failed: ${err.message}\n${stderr}`));
+        else resolve(stdout.trim());
+      });
+    });
+    expect(out).toBe('ok 12000 attached');
+  });
+});

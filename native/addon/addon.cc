@@ -38,8 +38,15 @@ Napi::Value ReadSum(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   State* st = new State();
-  Napi::Float64Array stats = Napi::Float64Array::New(env, 4);
-  st->stats = stats.Data();
+  Napi::Float64Array stats;
+  napi_value ab;
+  if (napi_create_external_arraybuffer(env, st->stats_mem, sizeof st->stats_mem, nullptr, nullptr, &ab) == napi_ok) {
+    stats = Napi::Float64Array::New(env, 4, Napi::ArrayBuffer(env, ab), 0);
+    st->stats = st->stats_mem;
+  } else {  // no external buffers in this runtime (V8 sandbox builds): the V8-owned fallback
+    stats = Napi::Float64Array::New(env, 4);
+    st->stats = stats.Data();
+  }
   st->stats_ref = Napi::Persistent(stats);
   env.SetInstanceData<State>(st);  // deleted with the environment (worker exit)
   exports.Set("stats", stats);

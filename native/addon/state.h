@@ -33,8 +33,13 @@ struct TinyArea {
 
 struct State {
   // Float64Array [loss sum, weight sum, count] of the last reduction on this thread, read by the
-  // meters, so the plain calls return a number and allocate nothing.
+  // meters, so the plain calls return a number and allocate nothing. Its bytes are stats_mem, this
+  // struct's own (an external ArrayBuffer): JS that detaches the buffer (a transfer through
+  // structuredClone or postMessage) takes the view away from the library, but never the memory
+  // the addon writes to, which lives as long as the environment. stats points at stats_mem, or,
+  // on a runtime that refuses external buffers, at a V8-owned buffer instead.
   Napi::Reference<Napi::Float64Array> stats_ref;
+  alignas(8) double stats_mem[4] = {0, 0, 0, 0};
   double* stats = nullptr;
   // The promise twins (async.cc): how many pool threads one call may use, the input bytes per
   // block, and the calls in flight by id (for abortTask).
