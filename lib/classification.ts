@@ -3,7 +3,7 @@
 import { native } from './binding';
 import type { Native } from './binding';
 import { defineMeterKind } from './meter';
-import { stageFloats, tiny } from './tiny';
+import { stageFloats, stageNumbers, stagingIntact, tiny } from './tiny';
 import type { FloatArray, FloatInput, InputKind, LabelInput, Reduction } from './types';
 import {
   INPUTS_CODE,
@@ -239,8 +239,11 @@ const TINY_LABELS = 512;
  * error, to the general path so messages are the same. Returns undefined when not applicable.
  */
 function crossEntropyFast(input: unknown, labels: unknown, opts: unknown): number | undefined {
-  if (!(input instanceof Float32Array || input instanceof Float64Array)) return undefined;
-  if (!(labels instanceof Int32Array || labels instanceof Uint8Array || labels instanceof Int8Array ||
+  // Plain arrays (number[]: float64 logits, integer labels) only through the staging area below.
+  const inputArray = Array.isArray(input);
+  const labelsArray = Array.isArray(labels);
+  if (!(input instanceof Float32Array || input instanceof Float64Array || inputArray)) return undefined;
+  if (!(labelsArray || labels instanceof Int32Array || labels instanceof Uint8Array || labels instanceof Int8Array ||
     labels instanceof Int16Array || labels instanceof Uint16Array || labels instanceof Uint32Array)) return undefined;
   let k = 0;
   let sum = false;
@@ -278,13 +281,34 @@ function crossEntropyFast(input: unknown, labels: unknown, opts: unknown): numbe
     return undefined;
   }
   if (n === 0) return undefined;
-  // Up to TINY_VALUES values: through the staging area (lib/tiny.ts). Uint32 labels above 2^31 would
-  // wrap in its Int32 labels, so they go the array way.
-  if (tiny !== null && n * k <= TINY_VALUES && n <= TINY_LABELS && !(labels instanceof Uint32Array)) {
-    const f64 = input instanceof Float64Array;  // before the copy (see stageFloats)
-    stageFloats(tiny, input, n * k, f64);
+  // Up to TINY_VALUES values: through the staging area (lib/tiny.ts). What its Int32 labels cannot
+  // hold exactly (a Uint32 label of 2^31 or more would wrap, to -100 even; a non-integer in a plain
+  // array) and any non-number leave for the general path, which reports it.
+  if (tiny !== null && n * k <= TINY_VALUES && n <= TINY_LABELS) {
+    const f64 = inputArray || input instanceof Float64Array;  // before the copy (see stageFloats)
+    const mark = inputArray ? stageNumbers(tiny, input as unknown[], n * k) : stageFloats(tiny, input as Float32Array | Float64Array, n * k, f64);
+    if (mark < 0) return undefined;
     const l = tiny.labels;
-    for (let i = 0; i < n; i++) l[i] = labels[i];
+    if (labelsArray) {
+      const a = labels as unknown[];
+      for (let i = 0; i < n; i++) {
+        const v = a[i];
+        if (typeof v !== 'number' || (v | 0) !== v) return undefined;
+        l[i] = v;
+      }
+      // An element getter may have called losskit, which used the area meanwhile.
+      if (!stagingIntact(tiny, mark)) return undefined;
+    } else if (labels instanceof Uint32Array) {
+      for (let i = 0; i < n; i++) {
+        const v = labels[i];
+        if (v > 0x7fffffff) return undefined;
+        l[i] = v;
+      }
+    } else {
+      const t = labels as Int32Array;
+      for (let i = 0; i < n; i++) l[i] = t[i];
+    }
+    if (inputArray && !stagingIntact(tiny, mark)) return undefined;
     const h = tiny.hdr;
     h[0] = n;
     h[1] = k;
@@ -293,8 +317,10 @@ function crossEntropyFast(input: unknown, labels: unknown, opts: unknown): numbe
     if (h[3] !== 1) return undefined;  // a label out of range: the general path throws the error
     return sum ? stats[0] : stats[0] / stats[1];
   }
-  if (input.buffer.byteLength === 0) return undefined;
-  nativeCrossEntropyFast(input, labels, sum ? -k : k);
+  if (inputArray || labelsArray) return undefined;
+  const x = input as Float32Array | Float64Array;
+  if (x.buffer.byteLength === 0) return undefined;
+  nativeCrossEntropyFast(x, labels, sum ? -k : k);
   return sum ? stats[0] : stats[0] / stats[1];
 }
 

@@ -9,7 +9,7 @@
 import { native } from './binding';
 
 export interface TinyArea {
-  /** [n, k, flags (1: float64), status (1: done), result, ...] */
+  /** [n, k, flags (1: float64), status (1: done), result, -, -, staging count] */
   hdr: Float64Array;
   x32: Float32Array;
   x64: Float64Array;
@@ -41,12 +41,41 @@ function create(): TinyArea | null {
 
 export const tiny: TinyArea | null = create();
 
+// Header slot 7, which the addon never reads, counts stagings: every copy into the area bumps it
+// first. A caller whose copy can run user code (an element getter of a plain array, or a Proxy of
+// one, which may call losskit again and use the area) takes the mark its first copy returns and
+// checks stagingIntact() after the last: a nested call in between changed the count, and the
+// caller then takes the general path, which reads its arguments again.
+const MARK = 7;
+
+/** True when no other staging began since the one that returned `mark`. */
+export function stagingIntact(t: TinyArea, mark: number): boolean {
+  return t.hdr[MARK] === mark;
+}
+
 /**
  * Copies x[0, len) into the staging area (len within its capacity for x's type), as float64 when
- * f64. Runs no user code: callers do their checks (instanceof, option getters) first, so nothing
- * can re-enter and overwrite the area between this copy and the native call.
+ * f64. Runs no user code. Returns the staging mark (see stagingIntact).
  */
-export function stageFloats(t: TinyArea, x: Float32Array | Float64Array, len: number, f64: boolean): void {
+export function stageFloats(t: TinyArea, x: Float32Array | Float64Array, len: number, f64: boolean): number {
+  const mark = ++t.hdr[MARK];
   const d = f64 ? t.x64 : t.x32;
   for (let i = 0; i < len; i++) d[i] = x[i];
+  return mark;
+}
+
+/**
+ * Copies a plain array's first len values into the area as float64 (len within its capacity),
+ * or returns -1 at the first element that is not a number (the general path then reports it).
+ * Element reads may run user code: the caller checks stagingIntact(mark) once it has copied all.
+ */
+export function stageNumbers(t: TinyArea, x: readonly unknown[], len: number): number {
+  const mark = ++t.hdr[MARK];
+  const d = t.x64;
+  for (let i = 0; i < len; i++) {
+    const v = x[i];
+    if (typeof v !== 'number') return -1;
+    d[i] = v;
+  }
+  return mark;
 }

@@ -61,8 +61,8 @@ describe('tiny calls through the staging area', () => {
             for (const reduction of ['mean', 'sum'] as const) {
               tiny!.hdr[0] = 0;
               const got = lk.crossEntropy(x, y, { reduction });
-              // Uint32 labels go the typed-array way; every other call here went through the area.
-              expect(tiny!.hdr[0]).toBe(L === Uint32Array ? 0 : n);
+              // Every call here went through the area (Uint32 labels too, when below 2^31).
+              expect(tiny!.hdr[0]).toBe(n);
               const sums = Array.from(native.stats as Float64Array).slice(0, 3);
               const want = crossEntropyWith(native, x, y, { reduction });
               expect(Object.is(got, want)).toBe(true);
@@ -74,6 +74,76 @@ describe('tiny calls through the staging area', () => {
       }
     }
     expect(compared).toBe(SHAPES.length * FLOATS.length * LABELS.length * 4);
+  });
+
+  test('crossEntropy: plain arrays (float64 logits, integer labels) through the area, the same bits as the general path', () => {
+    const r = rng(11);
+    let compared = 0;
+    for (const [n, k] of SHAPES) {
+      const x = Array.from(logits(Float64Array, n * k, r, n > 1));
+      const y = Array.from({ length: n }, () => Math.floor(r() * k));
+      if (n > 2) y[1] = -100;
+      for (const [xi, yi] of [[x, y], [Float64Array.from(x), y], [x, Int32Array.from(y)]] as const) {
+        for (const reduction of ['mean', 'sum'] as const) {
+          tiny!.hdr[0] = 0;
+          const got = lk.crossEntropy(xi as number[], yi as number[], { reduction });
+          expect(tiny!.hdr[0]).toBe(n);
+          const want = crossEntropyWith(native, xi as number[], yi as number[], { reduction });
+          expect(Object.is(got, want)).toBe(true);
+          // a float64 array of the same values gives the same bits
+          expect(Object.is(got, lk.crossEntropy(Float64Array.from(x), Int32Array.from(y), { reduction }))).toBe(true);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBe(SHAPES.length * 6);
+  });
+
+  test('crossEntropy: plain-array and Uint32 values the area cannot hold give the general path\'s errors', () => {
+    const x = [0.5, 0.5, 0.5];
+    for (const [input, labels] of [
+      [x, [1.5]], [x, [NaN]], [x, ['1']], [x, [3]], [x, [-1]], [x, [2 ** 31]], [x, [2 ** 32 - 100]], [x, [undefined]],
+      [[0.5, '0.5', 0.5], [1]], [[0.5, 0.5, undefined], [1]], [x, new Uint32Array([2 ** 32 - 100])], [x, new Uint32Array([2 ** 31])],
+    ] as Array<[unknown[], unknown]>) {
+      // (errors thrown by the addon come from Node's realm, not jest's: compared by name and message)
+      const thrown = (f: () => unknown) => {
+        try {
+          f();
+        } catch (e) {
+          return `${(e as Error).name}: ${(e as Error).message}`;
+        }
+        return 'no error';
+      };
+      const want = thrown(() => crossEntropyWith(native, input as number[], labels as number[]));
+      expect(want).toMatch(/^(TypeError|RangeError): crossEntropy: /);
+      expect(thrown(() => lk.crossEntropy(input as number[], labels as number[]))).toBe(want);
+    }
+    // -100 in a plain array is the ignore index, as in a typed array
+    expect(lk.crossEntropy(x, [-100])).toBeNaN();
+    expect(lk.crossEntropy([1, 2, 3, 4], [-100, 1])).toBe(lk.crossEntropy(new Float64Array([1, 2, 3, 4]), new Int32Array([-100, 1])));
+  });
+
+  test('crossEntropy: a plain array whose element reads call losskit (a Proxy) still gets its own result', () => {
+    const x = [1, 2, 3, 4, 5, 6];
+    const y = [2, 0];
+    const want = lk.crossEntropy(Float64Array.from(x), Int32Array.from(y));
+    let nested = 0;
+    const other = new Float32Array(12).fill(3);
+    // Each element read runs a losskit call on other data, which uses the staging area.
+    const spy = <T,>(a: T[]) => new Proxy(a, {
+      get(target, prop, recv) {
+        if (typeof prop === 'string' && /^\d+$/.test(prop)) {
+          nested++;
+          lk.crossEntropy(other, new Int32Array([1, 2, 3]));
+          lk.logSumExp(other, { classes: 4 });
+        }
+        return Reflect.get(target, prop, recv);
+      },
+    });
+    expect(lk.crossEntropy(spy(x), y)).toBe(want);
+    expect(lk.crossEntropy(x, spy(y))).toBe(want);
+    expect(lk.crossEntropy(spy(x), spy(y))).toBe(want);
+    expect(nested).toBeGreaterThan(0);
   });
 
   test('crossEntropy: inputs changed between calls are read again', () => {
