@@ -54,11 +54,13 @@ const nativeLseAllTiny = native.lseAllTiny as () => void;
 
 /**
  * logSumExp of at most TINY_VALUES values through the staging area (lib/tiny.ts). Like
- * crossEntropyFast below, it takes only valid calls of typed arrays and leaves everything else,
- * every error included, to logSumExpWith. Returns undefined when not applicable.
+ * crossEntropyFast below, it takes only valid calls of float typed arrays or plain number arrays
+ * and leaves everything else, every error included, to logSumExpWith. Returns undefined when not
+ * applicable.
  */
 function logSumExpTiny(x: unknown, opts: unknown): number | FloatArray | undefined {
-  if (tiny === null || !(x instanceof Float32Array || x instanceof Float64Array)) return undefined;
+  const array = Array.isArray(x);  // number[]: float64, as the general path reads it
+  if (tiny === null || !(x instanceof Float32Array || x instanceof Float64Array || array)) return undefined;
   const len = x.length;
   if (len === 0 || len > TINY_VALUES) return undefined;
   let k = 0;
@@ -80,20 +82,30 @@ function logSumExpTiny(x: unknown, opts: unknown): number | FloatArray | undefin
     if (keys !== known) return undefined;
   }
   const h = tiny.hdr;
-  const f64 = x instanceof Float64Array;
+  const f64 = array || x instanceof Float64Array;
+  // Every check first, then one copy: for a plain array its element reads may run user code,
+  // checked as crossEntropyFast does.
+  let n = 0;
   if (k === 0) {
     if (out !== undefined) return undefined;
-    stageFloats(tiny, x, len, f64);
+  } else {
+    if (len % k !== 0) return undefined;
+    n = len / k;
+    // outArray's rules: the input's own type, one value per row (a detached out has length 0).
+    if (out !== undefined && (array || !(isFloatArray(out) && out.constructor === x.constructor && out.length === n))) return undefined;
+  }
+  if (array) {
+    const mark = stageNumbers(tiny, x as unknown[], len);
+    if (mark < 0 || !stagingIntact(tiny, mark)) return undefined;
+  } else {
+    stageFloats(tiny, x as Float32Array | Float64Array, len, f64);
+  }
+  if (k === 0) {
     h[0] = len;
     h[2] = f64 ? 1 : 0;
     nativeLseAllTiny();
     return h[3] === 1 ? h[4] : undefined;
   }
-  if (len % k !== 0) return undefined;
-  const n = len / k;
-  // outArray's rules: the input's own type, one value per row (a detached out has length 0).
-  if (out !== undefined && !(isFloatArray(out) && out.constructor === x.constructor && out.length === n)) return undefined;
-  stageFloats(tiny, x, len, f64);
   h[0] = n;
   h[1] = k;
   h[2] = f64 ? 1 : 0;

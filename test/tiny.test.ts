@@ -191,6 +191,50 @@ describe('tiny calls through the staging area', () => {
     }
   });
 
+  test('logSumExp: plain arrays through the area (float64, as the general path reads them), the same bits; with out, the general path', () => {
+    const r = rng(13);
+    for (const [n, k] of SHAPES) {
+      const x = Array.from(logits(Float64Array, n * k, r, n > 1));
+      const want = logSumExpWith(native, x, { classes: k }) as Float64Array;
+      tiny!.hdr[0] = 0;
+      const got = lk.logSumExp(x, { classes: k });
+      expect(tiny!.hdr[0]).toBe(n);
+      expect(got).toBeInstanceOf(Float64Array);
+      expect(Array.from(got)).toEqual(Array.from(want));
+      const out = new Float64Array(n).fill(-7);
+      expect(lk.logSumExp(x, { classes: k, out })).toBe(out);
+      expect(Array.from(out)).toEqual(Array.from(want));
+      tiny!.hdr[0] = 0;
+      expect(Object.is(lk.logSumExp(x), logSumExpWith(native, x))).toBe(true);
+      expect(tiny!.hdr[0]).toBe(n * k);
+    }
+    // a non-number element: the general path's error
+    const msg = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return `${(e as Error).name}: ${(e as Error).message}`;
+      }
+      return 'no error';
+    };
+    for (const bad of [[1, '2', 3], [1, undefined, 3], [1, null, 3]]) {
+      const want = msg(() => logSumExpWith(native, bad as number[]));
+      expect(want).toMatch(/^TypeError: logSumExp: /);
+      expect(msg(() => lk.logSumExp(bad as number[]))).toBe(want);
+    }
+    // element reads that call losskit (a Proxy) do not leak another call's values into this one
+    const x = [1, 2, 3, 4, 5, 6];
+    const other = new Float32Array(8).fill(2);
+    const spy = new Proxy(x, {
+      get(target, prop, recv) {
+        if (typeof prop === 'string' && /^\d+$/.test(prop)) lk.logSumExp(other, { classes: 4 });
+        return Reflect.get(target, prop, recv);
+      },
+    });
+    expect(lk.logSumExp(spy)).toBe(lk.logSumExp(Float64Array.from(x)));
+    expect(Array.from(lk.logSumExp(spy, { classes: 3 }))).toEqual(Array.from(lk.logSumExp(Float64Array.from(x), { classes: 3 })));
+  });
+
   test('logSumExp: errors are the general path\'s', () => {
     const x = new Float32Array(6);
     expect(() => lk.logSumExp(x, { classes: 4 })).toThrow('logSumExp: x.length (6) must be a multiple of classes (4)');
