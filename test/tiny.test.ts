@@ -23,6 +23,17 @@ function rng(seed: number): () => number {
   };
 }
 
+// What f throws, as "Name: message" ('no error' when it returns). Errors thrown by the addon come
+// from Node's realm, not jest's, so they are compared by name and message, not by class.
+function thrown(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return `${(e as Error).name}: ${(e as Error).message}`;
+  }
+  return 'no error';
+}
+
 type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
 const FLOATS: FloatCtor[] = [Float32Array, Float64Array];
 const LABELS = [Int32Array, Uint8Array, Int8Array, Int16Array, Uint16Array, Uint32Array];
@@ -105,15 +116,6 @@ describe('tiny calls through the staging area', () => {
       [x, [1.5]], [x, [NaN]], [x, ['1']], [x, [3]], [x, [-1]], [x, [2 ** 31]], [x, [2 ** 32 - 100]], [x, [undefined]],
       [[0.5, '0.5', 0.5], [1]], [[0.5, 0.5, undefined], [1]], [x, new Uint32Array([2 ** 32 - 100])], [x, new Uint32Array([2 ** 31])],
     ] as Array<[unknown[], unknown]>) {
-      // (errors thrown by the addon come from Node's realm, not jest's: compared by name and message)
-      const thrown = (f: () => unknown) => {
-        try {
-          f();
-        } catch (e) {
-          return `${(e as Error).name}: ${(e as Error).message}`;
-        }
-        return 'no error';
-      };
       const want = thrown(() => crossEntropyWith(native, input as number[], labels as number[]));
       expect(want).toMatch(/^(TypeError|RangeError): crossEntropy: /);
       expect(thrown(() => lk.crossEntropy(input as number[], labels as number[]))).toBe(want);
@@ -209,18 +211,10 @@ describe('tiny calls through the staging area', () => {
       expect(tiny!.hdr[0]).toBe(n * k);
     }
     // a non-number element: the general path's error
-    const msg = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return `${(e as Error).name}: ${(e as Error).message}`;
-      }
-      return 'no error';
-    };
     for (const bad of [[1, '2', 3], [1, undefined, 3], [1, null, 3]]) {
-      const want = msg(() => logSumExpWith(native, bad as number[]));
+      const want = thrown(() => logSumExpWith(native, bad as number[]));
       expect(want).toMatch(/^TypeError: logSumExp: /);
-      expect(msg(() => lk.logSumExp(bad as number[]))).toBe(want);
+      expect(thrown(() => lk.logSumExp(bad as number[]))).toBe(want);
     }
     // element reads that call losskit (a Proxy) do not leak another call's values into this one
     const x = [1, 2, 3, 4, 5, 6];
