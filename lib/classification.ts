@@ -308,8 +308,6 @@ function crossEntropyFast(input: unknown, labels: unknown, opts: unknown): numbe
         if (typeof v !== 'number' || (v | 0) !== v) return undefined;
         l[i] = v;
       }
-      // An element getter may have called losskit, which used the area meanwhile.
-      if (!stagingIntact(tiny, mark)) return undefined;
     } else if (labels instanceof Uint32Array) {
       for (let i = 0; i < n; i++) {
         const v = labels[i];
@@ -320,7 +318,8 @@ function crossEntropyFast(input: unknown, labels: unknown, opts: unknown): numbe
       const t = labels as Int32Array;
       for (let i = 0; i < n; i++) l[i] = t[i];
     }
-    if (inputArray && !stagingIntact(tiny, mark)) return undefined;
+    // A plain array's element getter may have called losskit, which used the area meanwhile.
+    if ((inputArray || labelsArray) && !stagingIntact(tiny, mark)) return undefined;
     const h = tiny.hdr;
     h[0] = n;
     h[1] = k;

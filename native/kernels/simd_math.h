@@ -279,17 +279,16 @@ template <class D>
 LOSSKIT_INLINE static typename D::V vexp(typename D::V x) {
   using C = MathConst<D>;
   using V = typename D::V;
+  using T = typename D::T;
   V xc = D::max(D::set1(C::kExpLo), D::min(D::set1(C::kExpHi), x));  // NaN passes through
   if constexpr (D::kScalef) {
     V n = D::round_int(D::mul(xc, D::set1(C::kLog2e)));
-    V r = D::fnma(n, D::set1(C::kLn2Hi), xc);
-    r = D::fnma(n, D::set1(C::kLn2Lo), r);
+    V r = reduce_ln2<D, false>(xc, n, T(1));
     return D::scalef(exp_poly(D(), r), n);
   } else {
     V t = D::fma(xc, D::set1(C::kLog2e), D::set1(C::kShifter));
     V n = D::sub(t, D::set1(C::kShifter));
-    V r = D::fnma(n, D::set1(C::kLn2Hi), xc);
-    r = D::fnma(n, D::set1(C::kLn2Lo), r);
+    V r = reduce_ln2<D, false>(xc, n, T(1));
     // n spans more than the exponent range (subnormal and overflowing results), so scale by
     // 2^n1 * 2^n2 with n1 = round(n/2): each factor is a normal number, and only the final
     // multiply rounds (which gives correctly rounded subnormals and a clean overflow to Inf).
